@@ -1,0 +1,53 @@
+# coursekit — the two commands a newcomer needs are `make lab` and `make test`.
+# Everything is installed into .venv from PyPI; only Python 3.11 and make are required.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(CURDIR)/$(VENV)/bin
+STAMP  := $(VENV)/.installed
+# nbgrader and the notebook kernels call tools by name: put the venv first on PATH.
+export PATH := $(BIN):$(PATH)
+export MPLBACKEND := Agg
+
+CHAPTER1 := chapters/01_why_retention_matters.ipynb
+
+.PHONY: help lab test release execute generate data bench clean
+
+help:
+	@echo "make lab      - install everything into .venv and open the course in JupyterLab"
+	@echo "make test     - install everything, then run the whole test suite (unit, doctests, notebooks)"
+	@echo "make release  - re-execute solutions/ and regenerate the student notebooks (nbgrader)"
+	@echo "make data     - regenerate datasets/ from the generator, byte for byte"
+	@echo "make bench    - measure the performance budgets; table printed and written to build/bench.md"
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "coursekit needs Python 3.11, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (coursekit)"
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(CHAPTER1)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+release: $(STAMP)
+	$(BIN)/coursekit release
+
+execute: $(STAMP)
+	$(BIN)/coursekit execute
+
+generate: $(STAMP)
+	$(BIN)/coursekit generate
+
+data: $(STAMP)
+	$(BIN)/python -m coursekit.datagen datasets
+
+bench: $(STAMP)
+	$(BIN)/coursekit bench --output build/bench.md
+
+clean:
+	rm -rf $(VENV) build gradebook.db submitted autograded feedback .pytest_cache

@@ -1,0 +1,29 @@
+"""nbgrader configuration for the coursekit repository.
+
+The repository root is the nbgrader course directory:
+
+* ``solutions/<assignment>/`` holds the single source of every notebook
+  (``solutions/chapters/`` and ``solutions/cases/``);
+* ``nbgrader generate_assignment chapters`` writes the student versions to
+  ``./chapters/`` (the release directory is the root itself), likewise ``cases``;
+* submissions for grading go to ``submitted/<student>/<assignment>/`` and
+  feedback to ``feedback/`` as usual (both are git-ignored).
+"""
+
+c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
+
+c.CourseDirectory.root = "."
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "."
+c.CourseDirectory.course_id = "coursekit"
+c.CourseDirectory.db_url = "sqlite:///gradebook.db"
+
+# Student notebooks must start clean: no outputs, solutions replaced by stubs,
+# hidden tests removed.  These are nbgrader's defaults, restated for clarity.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.ClearSolutions.enforce_metadata = True
+
+# Autograding: a whole chapter must finish well within this per-cell limit.
+c.ExecutePreprocessor.timeout = 120
+c.Execute.timeout = 120

@@ -1,0 +1,134 @@
+"""Building the course's notebooks: execute the sources, generate student versions.
+
+The single source of every notebook is ``solutions/<assignment>/NN_name.ipynb``
+(nbgrader format).  Two steps turn it into what students and tests see:
+
+1. :func:`execute` runs a solution notebook top to bottom in a fresh kernel
+   and stores its outputs, so the committed solutions show every number and
+   plot (``pytest`` later re-runs them under strict nbval and compares);
+2. :func:`generate` calls nbgrader's own converter
+   (``nbgrader generate_assignment``) to write the student versions into
+   ``chapters/`` and ``cases/``: outputs cleared, solutions replaced by stubs,
+   hidden tests removed, cells locked and checksummed.
+
+Both are wrapped by ``coursekit release`` (``make release``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from ._validate import check_number
+
+__all__ = ["ASSIGNMENTS", "repo_root", "solution_notebooks", "execute", "generate"]
+
+#: nbgrader assignments of this course: each is a folder in ``solutions/``
+#: whose student version is written to the folder of the same name at the root.
+ASSIGNMENTS = ("chapters", "cases")
+
+
+def repo_root() -> Path:
+    """Return the repository root (the nbgrader course directory)."""
+    return Path(__file__).resolve().parents[2]
+
+
+def solution_notebooks(root: Path | None = None) -> list[Path]:
+    """List every source notebook under ``solutions/``, sorted by path."""
+    root = repo_root() if root is None else Path(root)
+    return sorted(
+        p for p in (root / "solutions").glob("*/*.ipynb") if ".ipynb_checkpoints" not in p.parts
+    )
+
+
+def execute(path, *, timeout: float = 300, inplace: bool = True) -> tuple[nbformat.NotebookNode, float]:
+    """Run a notebook top to bottom in a fresh kernel.
+
+    Parameters
+    ----------
+    path : str or Path
+        The notebook to run; its folder is the kernel's working directory.
+    timeout : float, default 300
+        Seconds allowed per cell.
+    inplace : bool, default True
+        Write the executed notebook back to ``path``.
+
+    Returns
+    -------
+    (notebook, seconds)
+        The executed notebook and the wall time of the run, kernel start included.
+
+    Notes
+    -----
+    Cell timing metadata and widget state are not stored, so that executing an
+    unchanged notebook twice gives the same file (apart from widget model ids).
+    """
+    path = Path(path)
+    if path.suffix != ".ipynb" or not path.is_file():
+        raise ValueError(f"path must be an existing .ipynb file, got {str(path)!r}")
+    timeout = check_number("timeout", timeout, low=0, low_open=True)
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+        store_widget_state=False,
+    )
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    if inplace:
+        nbformat.write(nb, path)
+    return nb, seconds
+
+
+def _nbgrader_env() -> dict:
+    """Environment for the nbgrader command: this interpreter's ``bin`` first on PATH
+    (nbgrader runs ``alembic`` by name)."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def generate(assignment: str, root: Path | None = None) -> list[Path]:
+    """Write the student versions of ``solutions/<assignment>/`` to ``<root>/<assignment>/``.
+
+    Runs ``nbgrader generate_assignment <assignment> --force`` in ``root`` (the
+    course directory configured by ``nbgrader_config.py``).
+
+    Parameters
+    ----------
+    assignment : {"chapters", "cases"}
+        Which folder of ``solutions/`` to convert.
+    root : Path, optional
+        Course directory holding ``nbgrader_config.py`` and ``solutions/``;
+        defaults to the repository root.
+
+    Returns
+    -------
+    list of Path
+        The student notebooks written.
+    """
+    if assignment not in ASSIGNMENTS:
+        raise ValueError(f"assignment must be one of {ASSIGNMENTS}, got {assignment!r}")
+    root = repo_root() if root is None else Path(root)
+    if not (root / "solutions" / assignment).is_dir():
+        raise ValueError(f"no source folder {root / 'solutions' / assignment}")
+    nbgrader = Path(sys.executable).parent / "nbgrader"
+    cmd = [str(nbgrader) if nbgrader.exists() else "nbgrader", "generate_assignment", assignment, "--force"]
+    result = subprocess.run(cmd, cwd=root, env=_nbgrader_env(), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n{result.stdout}\n{result.stderr}")
+    out = root / assignment
+    for junk in (out / ".ipynb_checkpoints",):
+        shutil.rmtree(junk, ignore_errors=True)
+    return sorted(out.glob("*.ipynb"))
