@@ -1,0 +1,111 @@
+"""``make bench``: measure the performance budgets of DESIGN.md and print a table.
+
+Measured here, never asserted in tests:
+
+* every solution notebook, Run All in a fresh kernel (kernel start included) — budget 10 s;
+* every widget callback (recompute + redraw), median of repeated slider moves — budget 100 ms;
+* the leaky bucket with 10 million customers over 120 months (one stochastic run) — "well under 1 s";
+* ``make test`` on a fresh clone of the repository, install included — budget 10 minutes.
+
+The table is printed and written to a Markdown file (default ``build/bench.md``).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from . import notebooks
+
+__all__ = ["measure_notebooks", "measure_widgets", "measure_bucket", "measure_fresh_clone", "main"]
+
+
+def _row(what, budget, seconds, limit):
+    status = "ok" if seconds <= limit else "OVER BUDGET"
+    shown = f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+    return (what, budget, shown, status)
+
+
+def measure_notebooks():
+    rows = []
+    for path in notebooks.solution_notebooks():
+        _, seconds = notebooks.execute(path, inplace=False)
+        rows.append(_row(f"Run All: {path.parent.name}/{path.name}", "≤ 10 s", seconds, 10))
+    return rows
+
+
+def _median_callback(explorer, moves):
+    times = []
+    for values in moves:
+        start = time.perf_counter()
+        explorer.set(**values)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure_widgets(repeats: int = 15):
+    from . import widgets
+
+    clv = widgets.clv_explorer()
+    clv_moves = [{"retention": 0.5 + 0.03 * (i % 15), "years": 5 + i % 20} for i in range(repeats)]
+    bucket = widgets.bucket_explorer()
+    bucket_moves = [{"rude_staff": 0.5 * (i % 10), "months": 24 + 6 * (i % 10)} for i in range(repeats)]
+    return [
+        _row("Widget callback: CLV explorer (median)", "≤ 100 ms", _median_callback(clv, clv_moves), 0.1),
+        _row("Widget callback: bucket explorer (median)", "≤ 100 ms", _median_callback(bucket, bucket_moves), 0.1),
+    ]
+
+
+def measure_bucket(repeats: int = 5):
+    from .bucket import Bucket, HOLES, simulate
+
+    b = Bucket(leak_rates={h: 0.004 for h in HOLES}, inflow=200_000, initial=10_000_000)
+    times = []
+    for seed in range(repeats):
+        start = time.perf_counter()
+        simulate(b, 120, seed=seed)
+        times.append(time.perf_counter() - start)
+    return [_row("Bucket simulation: 10 million customers × 120 months (median)", "< 1 s",
+                 statistics.median(times), 1.0)]
+
+
+def measure_fresh_clone():
+    root = notebooks.repo_root()
+    with tempfile.TemporaryDirectory() as tmp:
+        clone = Path(tmp) / "coursekit"
+        subprocess.run(["git", "clone", "--quiet", str(root), str(clone)], check=True)
+        env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+        env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p)
+        start = time.perf_counter()
+        result = subprocess.run(["make", "test"], cwd=clone, env=env, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+    what = "`make test` on a fresh clone (install included)"
+    if result.returncode != 0:
+        return [(what, "≤ 10 min", f"{seconds:.0f} s", "FAILED")]
+    return [_row(what, "≤ 10 min", seconds, 600)]
+
+
+def main(output: str = "build/bench.md", fresh_clone: bool = True) -> str:
+    rows = measure_notebooks() + measure_widgets() + measure_bucket()
+    if fresh_clone:
+        rows += measure_fresh_clone()
+    header = ("measurement", "budget", "measured", "status")
+    lines = [
+        f"# coursekit benchmark ({platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()})",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]
+    table = "\n".join(lines) + "\n"
+    print(table)
+    out = Path(output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(table, encoding="utf-8")
+    print(f"written to {out}")
+    return table
