@@ -408,12 +408,12 @@ def expected_path(bucket: Bucket, periods: int) -> pd.DataFrame:
     ...            margin=10, acquisition_cost=50)
     >>> path = expected_path(b, 3)
     >>> path[["customers", "new", "lost", "profit"]]
-           customers    new    lost   profit
+           customers    new  lost  profit
     month
-    0         500.00    0.0    0.00     0.0
-    1         550.00  100.0   50.00      0.0
-    2         595.00  100.0   55.00    500.0
-    3         635.50  100.0   59.50    950.0
+    0          500.0    0.0   0.0     0.0
+    1          550.0  100.0  50.0     0.0
+    2          595.0  100.0  55.0   500.0
+    3          635.5  100.0  59.5   950.0
     """
     _check_bucket(bucket)
     periods = check_positive_int("periods", periods)

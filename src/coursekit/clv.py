@@ -16,7 +16,9 @@ This module holds the calculators of chapter 1 (why retention matters, 客户保
 
 Every function validates its arguments, refuses NaN, broadcasts NumPy arrays (so a notebook can
 evaluate a whole grid in one call) and returns a Python ``float`` when all inputs are scalars.
-Rates are per period (per month, per year, ...) and must all refer to the same period length.
+Retention, discount and growth rates are per period and must all refer to the same period length
+(a monthly retention rate needs a monthly discount rate); the one exception is
+:func:`lifetime_revenue`, which takes monthly payments and an annual discount rate.
 """
 
 from __future__ import annotations
@@ -97,16 +99,23 @@ def _log_ratio(retention, discount_rate, profit_growth=0.0):
         return np.log(retention) + np.log1p(profit_growth) - np.log1p(discount_rate)
 
 
-def _require_convergence(gap, retention, discount_rate, *, what, condition, retention_name="retention"):
-    """Raise when an infinite geometric sum diverges (``gap <= 0`` somewhere)."""
+def _first(value, bad):
+    """The value of ``value`` at the first True cell of the mask ``bad`` (for error messages)."""
+    return np.broadcast_to(value, bad.shape)[bad].flat[0] if bad.ndim else float(value)
+
+
+def _require_convergence(gap, values, *, what, condition):
+    """Raise when an infinite geometric sum diverges (``gap <= 0`` somewhere).
+
+    ``values`` maps argument names to their (broadcastable) values; the message reports them at
+    the first offending cell.
+    """
     bad = np.asarray(gap) <= 0
     if bad.any():
-        r_bad = np.broadcast_to(retention, bad.shape)[bad].flat[0] if bad.ndim else float(retention)
-        d_bad = np.broadcast_to(discount_rate, bad.shape)[bad].flat[0] if bad.ndim else float(discount_rate)
+        got = ", ".join(f"{name}={_first(value, bad):g}" for name, value in values.items())
         raise ValueError(
-            f"the infinite-horizon {what} is finite only when {condition}; got "
-            f"{retention_name}={r_bad:g} and discount_rate={d_bad:g}. Give a finite horizon or a "
-            "larger discount_rate."
+            f"the infinite-horizon {what} is finite only when {condition}; got {got}. "
+            "Give a finite horizon or a larger discount_rate."
         )
 
 
@@ -282,7 +291,10 @@ def clv(margin, retention, discount_rate, periods=None, timing="end"):
     if periods is None:
         gap = 1.0 + np.asarray(d) - np.asarray(r)
         _require_convergence(
-            gap, r, d, what="CLV", condition="retention < 1 + discount_rate (r / (1 + d) below 1)"
+            gap,
+            {"retention": r, "discount_rate": d},
+            what="CLV",
+            condition="retention < 1 + discount_rate (r / (1 + d) below 1)",
         )
         if timing == "end":
             return _as_output(m * _margin_multiple(r, d))
@@ -343,7 +355,10 @@ def margin_multiple(retention, discount_rate):
     d = _check_discount(discount_rate)
     gap = 1.0 + np.asarray(d) - np.asarray(r)
     _require_convergence(
-        gap, r, d, what="margin multiple", condition="retention < 1 + discount_rate (r / (1 + d) below 1)"
+        gap,
+        {"retention": r, "discount_rate": d},
+        what="margin multiple",
+        condition="retention < 1 + discount_rate (r / (1 + d) below 1)",
     )
     return _as_output(_margin_multiple(r, d))
 
@@ -361,11 +376,9 @@ def _stream_factor(r, d, g, horizon, *, retention_name="retention"):
         gap = 1.0 + d - r * (1.0 + g)
         _require_convergence(
             gap,
-            r,
-            d,
+            {retention_name: r, "profit_growth": g, "discount_rate": d},
             what="NPV",
             condition=f"{retention_name} * (1 + profit_growth) < 1 + discount_rate",
-            retention_name=retention_name,
         )
         return 1.0 / gap
     return _geometric_sum(_log_ratio(r, d, g), horizon) / (1.0 + d)
@@ -384,13 +397,21 @@ def _check_improved(r, uplift):
     improved = np.asarray(r) + np.asarray(u)
     bad = improved >= 1.0
     if bad.any():
-        r_bad = np.broadcast_to(r, bad.shape)[bad].flat[0] if bad.ndim else float(r)
-        u_bad = np.broadcast_to(u, bad.shape)[bad].flat[0] if bad.ndim else float(u)
         raise ValueError(
             "retention + uplift must be < 1 (the improved retention is a probability below 1), "
-            f"got retention={r_bad:g} and uplift={u_bad:g}"
+            f"got retention={_first(r, bad):g} and uplift={_first(u, bad):g}"
         )
-    return u, improved
+    return improved
+
+
+def _base_and_improved(retention, uplift, discount_rate, profit_growth, acquisition_cost, horizon):
+    """Validate the shared Reichheld--Sasser arguments and return them with S(r) and S(r + u)."""
+    r = check_fraction("retention", retention)
+    improved = _check_improved(r, uplift)
+    d, g, a, h = _check_stream_args(discount_rate, profit_growth, acquisition_cost, horizon)
+    s_base = _stream_factor(r, d, g, h)
+    s_improved = _stream_factor(improved, d, g, h, retention_name="(retention + uplift)")
+    return r, improved, a, h, s_base, s_improved
 
 
 def profit_stream_npv(retention, discount_rate, base_profit, profit_growth=0.0, acquisition_cost=0.0, horizon=None):
@@ -553,9 +574,9 @@ def reichheld_sasser(
     Notes
     -----
     Timing convention as in :func:`profit_stream_npv`: acquisition cost at time 0, profits at
-    the end of each tenure year, the first year certain.  Without acquisition cost and profit
-    growth the percentage does not depend on the margin at all; acquisition cost is what makes
-    the gain large for low-margin customers.
+    the end of each tenure year, the first year certain.  Without acquisition cost the percentage
+    equals ``S(r + u) / S(r) - 1`` and does not depend on the margin at all; the acquisition cost
+    is what makes the gain large for customers whose margin barely pays it back.
 
     References
     ----------
@@ -578,18 +599,12 @@ def reichheld_sasser(
     array([[71.4, 23.8],
            [50. , 28.6]])
     """
-    r = check_fraction("retention", retention)
-    u, improved = _check_improved(r, uplift)
+    r, improved, a, _, s_base, s_improved = _base_and_improved(
+        retention, uplift, discount_rate, profit_growth, acquisition_cost, horizon
+    )
     p = check_number("base_profit", base_profit, low=0.0, low_open=True)
-    d, g, a, h = _check_stream_args(discount_rate, profit_growth, acquisition_cost, horizon)
-
-    s_base = _stream_factor(r, d, g, h)
-    s_improved = _stream_factor(improved, d, g, h, retention_name="retention + uplift")
-    npv_base = p * s_base - a
-    npv_improved = p * s_improved - a
-
-    shape = np.broadcast_shapes(*(np.shape(x) for x in (r, u, p, d, g, a, npv_base)))
-    npv_base, npv_improved, gain = np.broadcast_arrays(npv_base, npv_improved, p * (s_improved - s_base))
+    npv_base, npv_improved, gain = np.broadcast_arrays(p * s_base - a, p * s_improved - a, p * (s_improved - s_base))
+    shape = npv_base.shape
     pays_back = npv_base > 0
     if not shape and not pays_back:
         raise ValueError(
@@ -685,19 +700,14 @@ def margin_for_uplift(
     78.46
     """
     t = check_number("target_pct", target_pct, low=0.0, low_open=True)
-    r = check_fraction("retention", retention)
-    _, improved = _check_improved(r, uplift)
-    d = _check_discount(discount_rate)
-    a = check_number("acquisition_cost", acquisition_cost, low=0.0)
+    r, _, a, h, s_base, s_improved = _base_and_improved(
+        retention, uplift, discount_rate, profit_growth, acquisition_cost, horizon
+    )
     if np.any(np.asarray(a) == 0.0):
         raise ValueError(
             "acquisition_cost must be > 0, got 0: without an acquisition cost the percentage gain "
             "equals (S(r + uplift) - S(r)) / S(r) whatever the margin, so no margin can be solved for"
         )
-    _, g, _, h = _check_stream_args(d, profit_growth, a, horizon)
-
-    s_base = _stream_factor(r, d, g, h)
-    s_improved = _stream_factor(improved, d, g, h, retention_name="retention + uplift")
     delta = s_improved - s_base
     share = np.asarray(t) / 100.0
     denominator = share * s_base - delta

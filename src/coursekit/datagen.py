@@ -200,6 +200,12 @@ def _ids(prefix: str, n: int, width: int) -> np.ndarray:
     return np.char.add(prefix, np.char.zfill(numbers, width)).astype(object)
 
 
+def _to_dates(origin: np.datetime64, days: np.ndarray) -> pd.DatetimeIndex:
+    """Return the calendar dates ``origin`` + floor(``days``) as datetime64[ns]."""
+    offsets = np.floor(days).astype(np.int64).astype("timedelta64[D]")
+    return pd.DatetimeIndex(origin + offsets).astype(_DATETIME)
+
+
 def _pick(rng: np.random.Generator, shares: dict, n: int) -> np.ndarray:
     """Draw ``n`` codes 0..k-1 with the probabilities listed in ``shares``."""
     p = np.array(list(shares.values()), dtype=float)
@@ -347,7 +353,7 @@ def make_transactions(
 
     start64 = np.datetime64(start_ts.date(), "D")
     customer_id = _ids("C", n_customers, 5)
-    acquired = pd.to_datetime(start64 + np.floor(acq).astype(np.int64).astype("timedelta64[D]")).astype(_DATETIME)
+    acquired = _to_dates(start64, acq)
 
     customers = pd.DataFrame(
         {
@@ -361,15 +367,12 @@ def make_transactions(
         {
             "order_id": pd.array(_ids("O", owner.size, 6), dtype="str"),
             "customer_id": pd.array(customer_id[owner], dtype="str"),
-            "order_date": pd.to_datetime(start64 + np.floor(order_time).astype(np.int64).astype("timedelta64[D]")).astype(
-                _DATETIME
-            ),
+            "order_date": _to_dates(start64, order_time),
             "amount": amount,
             "category": pd.Categorical.from_codes(category, categories=list(CATEGORIES)),
         }
     )
-    churn_day = np.where(churned, np.floor(churn_time), 0).astype(np.int64).astype("timedelta64[D]")
-    churn_date = pd.Series(pd.to_datetime(start64 + churn_day)).astype(_DATETIME).where(churned)
+    churn_date = pd.Series(_to_dates(start64, np.where(churned, churn_time, 0.0))).where(churned)
     truth = pd.DataFrame(
         {
             "customer_id": pd.array(customer_id, dtype="str"),

@@ -134,6 +134,7 @@ def _as_category(frame: pd.DataFrame, column: str, categories, filename: str) ->
 
 
 def _as_float(frame: pd.DataFrame, column: str) -> pd.Series:
+    """Cast a text column of decimal numbers to float64."""
     return frame[column].astype(float)
 
 
@@ -368,7 +369,8 @@ def customer_revenue(orders=None, customers=None, directory=None) -> pd.Series:
     missing = totals.index.difference(index)
     if len(missing):
         raise ValueError(
-            f"orders must refer only to listed customers, got {len(missing)} unknown customer_id(s) such as {missing[0]!r}"
+            f"orders must refer only to listed customers, got {len(missing)} unknown "
+            f"customer_id(s) such as {missing[0]!r}"
         )
     revenue = totals.reindex(index, fill_value=0.0).astype(float).round(2)
     revenue.name = "revenue"
