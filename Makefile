@@ -7,7 +7,6 @@ BIN    := $(CURDIR)/$(VENV)/bin
 STAMP  := $(VENV)/.installed
 # nbgrader and the notebook kernels call tools by name: put the venv first on PATH.
 export PATH := $(BIN):$(PATH)
-export MPLBACKEND := Agg
 
 CHAPTER1 := chapters/01_why_retention_matters.ipynb
 
