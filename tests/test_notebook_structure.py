@@ -1,0 +1,116 @@
+"""What every chapter source notebook must contain (the Chapter 1 pattern).
+
+Graded exercises with points and readable grade ids, visible and hidden tests,
+discussion questions, a summary, a bilingual glossary, references, slide
+metadata on every cell, and plots that go through the course style.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+from coursekit import notebooks
+
+CHAPTERS = [p for p in notebooks.solution_notebooks() if p.parent.name == "chapters"]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _load(path):
+    return nbformat.read(path, as_version=4)
+
+
+def _markdown(nb):
+    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+@pytest.fixture(params=CHAPTERS, ids=lambda p: p.name)
+def chapter(request):
+    return request.param, _load(request.param)
+
+
+def test_chapter_one_exists():
+    assert any(p.name == "01_why_retention_matters.ipynb" for p in CHAPTERS)
+
+
+def test_notebook_names_follow_the_convention(chapter):
+    path, _ = chapter
+    assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name), path.name
+
+
+def test_at_least_eight_graded_exercises_with_points(chapter):
+    path, nb = chapter
+    prefix = f"ch{int(path.name[:2])}_"
+    graded = [c.metadata["nbgrader"] for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    answers = [c.metadata["nbgrader"] for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    assert len(graded) >= 8, f"{path.name} has {len(graded)} graded test cells, at least 8 are required"
+    ids = [m["grade_id"] for m in graded + answers]
+    assert len(ids) == len(set(ids)), "grade_ids must be unique"
+    for meta in graded:
+        assert meta.get("points", 0) > 0, f"{meta['grade_id']} has no points"
+        assert meta.get("locked") is True
+        assert re.fullmatch(prefix + r"[a-z0-9_]+", meta["grade_id"]), meta["grade_id"]
+    graded_ids = {m["grade_id"] for m in graded}
+    for meta in answers:
+        assert meta["grade_id"].removesuffix("_answer") in graded_ids, f"{meta['grade_id']} has no test cell"
+
+
+def test_every_test_cell_has_visible_and_hidden_tests(chapter):
+    _, nb = chapter
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if not meta.get("grade"):
+            continue
+        visible, _, rest = cell.source.partition("### BEGIN HIDDEN TESTS")
+        assert "assert" in visible, f"{meta['grade_id']}: no visible test to guide the student"
+        assert "assert" in rest and "### END HIDDEN TESTS" in rest, f"{meta['grade_id']}: no hidden test"
+        assert re.search(r'assert .+, ["f]', visible), f"{meta['grade_id']}: visible asserts need a helpful message"
+
+
+def test_solution_cells_mark_their_solution(chapter):
+    _, nb = chapter
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            assert "### BEGIN SOLUTION" in cell.source and "### END SOLUTION" in cell.source, meta["grade_id"]
+
+
+def test_teaching_sections_present(chapter):
+    _, nb = chapter
+    text = _markdown(nb)
+    assert "## Learning objectives" in text
+    assert "## Summary" in text
+    assert "## References" in text
+    assert "## Key terms" in text
+    discussion = text.split("## Discussion questions", 1)
+    assert len(discussion) == 2, "no discussion questions section"
+    questions = re.findall(r"^\d+\. \*\*", discussion[1].split("\n## ", 1)[0], re.M)
+    assert len(questions) >= 3, f"only {len(questions)} discussion questions"
+    glossary = text.split("## Key terms", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in glossary.splitlines() if line.startswith("|") and CJK.search(line)]
+    assert len(rows) >= 8, "the glossary needs English terms with their Chinese equivalents"
+
+
+def test_every_cell_has_slide_metadata(chapter):
+    _, nb = chapter
+    allowed = {"slide", "subslide", "fragment", "-", "skip", "notes"}
+    for i, cell in enumerate(nb.cells):
+        kind = cell.metadata.get("slideshow", {}).get("slide_type")
+        assert kind in allowed, f"cell {i} has no RISE slide_type"
+    assert nb.cells[0].metadata["slideshow"]["slide_type"] == "slide"
+
+
+def test_plots_are_titled_and_labelled(chapter):
+    _, nb = chapter
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "plotting.figure(" in cell.source:
+            assert "plotting.label(" in cell.source, "every figure is labelled with plotting.label"
+
+
+def test_solutions_are_executed_and_error_free(chapter):
+    _, nb = chapter
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code), "run `make release`: the solution notebook is not fully executed"
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]

@@ -1,0 +1,41 @@
+import pytest
+
+from coursekit import bucket, clv, widgets
+
+
+def test_clv_explorer_recomputes_with_the_tested_functions():
+    ex = widgets.clv_explorer()
+    ex.set(monthly_revenue=1500, margin_pct=20, retention=0.85, discount_rate=0.10, years=10)
+    assert ex.results["lifetime_revenue"] == clv.lifetime_revenue(1500, 10)
+    assert ex.results["clv"] == pytest.approx(clv.clv(3600, 0.85, 0.10, periods=10, timing="start"))
+    before = ex.image.value
+    ex.controls["retention"].value = 0.9          # a slider move redraws in place
+    assert bytes(ex.image.value) != bytes(before) and bytes(ex.image.value).startswith(b"\x89PNG")
+    assert ex.results["clv"] == pytest.approx(clv.clv(3600, 0.90, 0.10, periods=10, timing="start"))
+    assert "CLV" in ex.summary.value
+    assert ex.ax.get_title() and ex.ax.get_xlabel() and ex.ax.get_ylabel()
+
+
+def test_bucket_explorer_matches_the_model():
+    ex = widgets.bucket_explorer(inflow=400)
+    ex.set(**{hole: (3.0 if hole == "poor_service" else 1.0) for hole in bucket.HOLES})
+    assert ex.results["steady_state"] == pytest.approx(400 / 0.08)
+    assert ex.results["best_hole"] == "poor_service"
+    ex.set(**{hole: 0.0 for hole in bucket.HOLES})
+    assert "No leaks" in ex.summary.value
+    ex.set(**{hole: 10.0 for hole in bucket.HOLES})
+    assert ex.results["churn"] == pytest.approx(0.6)
+
+
+def test_bucket_explorer_reports_impossible_churn():
+    ex = widgets.bucket_explorer()
+    ex.controls["rude_staff"].max = 100
+    ex.set(rude_staff=100.0)
+    assert "below 100%" in ex.summary.value and ex.results == {}
+
+
+def test_explorer_rejects_unknown_controls():
+    with pytest.raises(ValueError, match="unknown control"):
+        widgets.clv_explorer().set(colour="red")
+    with pytest.raises(ValueError, match="control"):
+        widgets.Explorer({}, lambda ax: ({}, ""))
