@@ -9,6 +9,8 @@ STAMP  := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 
 CHAPTER1 := chapters/01_why_retention_matters.ipynb
+# Jupyter refuses to run as root (e.g. in a container) unless told it is deliberate.
+LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: help lab test release execute generate data bench clean
 
@@ -28,7 +30,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(CHAPTER1)
+	$(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.root_dir=$(CURDIR) $(CHAPTER1)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -10,9 +10,11 @@ The repository root is the nbgrader course directory:
   feedback to ``feedback/`` as usual (both are git-ignored).
 """
 
+import os
+
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 
-c.CourseDirectory.root = "."
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "."
 c.CourseDirectory.course_id = "coursekit"
