@@ -18,6 +18,7 @@ __all__ = [
     "check_fraction",
     "check_positive_int",
     "check_choice",
+    "as_output",
 ]
 
 
@@ -92,3 +93,11 @@ def check_choice(name: str, value, allowed) -> str:
     if value not in allowed:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
     return value
+
+
+def as_output(value):
+    """Return a Python float for a 0-d result and a float array otherwise."""
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 0:
+        return float(arr)
+    return arr

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_number_array, check_choice, check_fraction, check_number, check_positive_int
+from ._validate import as_number_array, as_output as _as_output, check_choice, check_fraction, check_number, check_positive_int
 
 __all__ = [
     "lifetime_revenue",
@@ -43,14 +43,6 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 # private helpers
 # --------------------------------------------------------------------------------------------
-def _as_output(value):
-    """Return a Python float for a 0-d result and a float array otherwise."""
-    arr = np.asarray(value, dtype=float)
-    if arr.ndim == 0:
-        return float(arr)
-    return arr
-
-
 def _check_discount(value):
     """A discount rate is any finite number strictly above -1."""
     return check_number("discount_rate", value, low=-1.0, low_open=True)

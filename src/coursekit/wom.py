@@ -19,8 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_fraction, check_number
-from .clv import _as_output
+from ._validate import as_output as _as_output, check_fraction, check_number
 
 __all__ = ["Reach", "word_of_mouth_reach", "referral_value"]
 
