@@ -39,3 +39,18 @@ def test_explorer_rejects_unknown_controls():
         widgets.clv_explorer().set(colour="red")
     with pytest.raises(ValueError, match="control"):
         widgets.Explorer({}, lambda ax: ({}, ""))
+
+
+def test_bucket_explorer_rescales_to_show_the_whole_path():
+    ex = widgets.bucket_explorer(inflow=100)
+    ex.set(inflow=1500, months=120, rude_staff=4.0)
+    low, high = ex.ax.get_ylim()
+    assert low == 0 and high >= ex.results["steady_state"] and high >= ex.results["customers_end"]
+    assert ex.ax.get_xlim() == (0, 120)
+
+
+def test_clv_explorer_rescales_when_the_horizon_grows():
+    ex = widgets.clv_explorer(years=2)
+    ex.set(years=30, retention=0.95)
+    assert ex.ax.get_xlim()[1] >= 30
+    assert ex.ax.get_ylim()[1] >= ex.results["clv_infinite"]

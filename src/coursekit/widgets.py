@@ -54,8 +54,11 @@ class Explorer:
     controls : dict of str -> ipywidgets value widget
         The inputs; their current values are passed by name to ``draw``.
     draw : callable
-        ``draw(ax, **values) -> (results: dict, summary_html: str)``; draws on a
-        cleared axes and returns the numbers it computed and a summary.
+        ``draw(ax, artists, **values) -> (results: dict, summary_html: str)``.
+        On the first call ``artists`` is an empty dict: create the plot elements
+        and keep them in it; on later calls update their data (much faster than
+        clearing and redrawing the axes).  Returns the numbers it computed and
+        an HTML summary.
     """
 
     def __init__(self, controls: dict, draw, *, figsize=(7.5, 4.0)):
@@ -63,6 +66,7 @@ class Explorer:
             raise ValueError("an Explorer needs at least one control and a callable draw function")
         self.controls = dict(controls)
         self._draw = draw
+        self._artists: dict = {}
         plotting.use_course_style()
         # A fixed layout: tight_layout would draw every frame twice (once to measure it).
         self.figure = Figure(figsize=figsize, dpi=80)
@@ -102,9 +106,10 @@ class Explorer:
         self.refresh()
 
     def refresh(self) -> None:
-        """Recompute and redraw in place."""
-        self.ax.clear()
-        self.results, html = self._draw(self.ax, **self.values())
+        """Recompute, update the plot's data and re-render it in place."""
+        self.results, html = self._draw(self.ax, self._artists, **self.values())
+        self.ax.relim()
+        self.ax.autoscale_view()
         buffer = io.BytesIO()
         # Straight to the Agg canvas (savefig adds ~20 ms of bookkeeping); light PNG compression.
         self._canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
@@ -116,7 +121,7 @@ class Explorer:
 
 
 # --------------------------------------------------------------------------- CLV
-def _draw_clv(ax, monthly_revenue, margin_pct, retention, discount_rate, years):
+def _draw_clv(ax, artists, monthly_revenue, margin_pct, retention, discount_rate, years):
     annual_margin = monthly_revenue * 12 * margin_pct / 100
     t = np.arange(years)
     # Expected discounted margin of each year: paid at the start of year t+1 if still a customer.
@@ -124,13 +129,22 @@ def _draw_clv(ax, monthly_revenue, margin_pct, retention, discount_rate, years):
     value = _clv.clv(annual_margin, retention, discount_rate, periods=years, timing="start")
     forever = _clv.clv(annual_margin, retention, discount_rate, timing="start")
     revenue = _clv.lifetime_revenue(monthly_revenue, years)
-    ax.bar(t + 1, per_year, color=plotting.PALETTE[0], alpha=0.6, label="expected discounted margin that year")
-    ax.plot(t + 1, np.cumsum(per_year), color=plotting.PALETTE[1], marker="o", label="cumulative (CLV so far)")
-    ax.axhline(forever, color=plotting.PALETTE[2], linestyle="--", label="CLV, infinite horizon")
-    plotting.money_axis(ax)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    plotting.label(ax, "What one customer is worth, year by year", "Year of the relationship",
-                   "Money (discounted)", legend=True)
+    edges = np.arange(years + 1) + 0.5
+    if not artists:
+        artists["bars"] = ax.stairs(per_year, edges, fill=True, color=plotting.PALETTE[0], alpha=0.6,
+                                    label="expected discounted margin that year")
+        (artists["total"],) = ax.plot(t + 1, np.cumsum(per_year), color=plotting.PALETTE[1], marker="o",
+                                      label="cumulative (CLV so far)")
+        artists["forever"] = ax.axhline(forever, color=plotting.PALETTE[2], linestyle="--",
+                                        label="CLV, infinite horizon")
+        plotting.money_axis(ax)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        plotting.label(ax, "What one customer is worth, year by year", "Year of the relationship",
+                       "Money (discounted)", legend=True)
+    else:
+        artists["bars"].set_data(per_year, edges)
+        artists["total"].set_data(t + 1, np.cumsum(per_year))
+        artists["forever"].set_ydata([forever, forever])
     results = {"lifetime_revenue": revenue, "clv": value, "clv_infinite": forever,
                "margin_multiple": _clv.margin_multiple(retention, discount_rate)}
     html = (f"<b>Undiscounted revenue</b> if the customer stays all {years} years: ${revenue:,.0f}<br>"
@@ -158,22 +172,35 @@ def clv_explorer(monthly_revenue=1500.0, margin_pct=20.0, retention=0.8, discoun
 
 
 # ------------------------------------------------------------------------ Bucket
-def _draw_bucket(ax, inflow, months, **rates_pct):
+_INITIAL, _MARGIN, _ACQUISITION = 10_000, 30.0, 200.0
+
+
+def _draw_bucket(ax, artists, inflow, months, **rates_pct):
+    if not artists:
+        (artists["expected"],) = ax.plot([], [], label="expected path")
+        (artists["sample"],) = ax.plot([], [], alpha=0.7, linewidth=1, label="one simulated path")
+        artists["steady"] = ax.axhline(0, color=plotting.PALETTE[2], linestyle="--", label="steady state")
+        artists["warning"] = ax.text(0.5, 0.5, "The holes add up to 100% or more a month:\n"
+                                     "every customer leaves at once.", ha="center", va="center",
+                                     transform=ax.transAxes, visible=False)
+        plotting.label(ax, "Leaky bucket: customers over time", "Month", "Customers", legend=True)
     rates = {hole: rates_pct[hole] / 100 for hole in _bucket.HOLES}
-    if sum(rates.values()) >= 1:
-        ax.text(0.5, 0.5, "The holes add up to 100% or more a month:\nevery customer leaves at once.",
-                ha="center", va="center", transform=ax.transAxes)
-        plotting.label(ax, "Leaky bucket", "Month", "Customers")
+    impossible = sum(rates.values()) >= 1
+    artists["warning"].set_visible(impossible)
+    for name in ("expected", "sample", "steady"):
+        artists[name].set_visible(not impossible)
+    if impossible:
         return {}, "<b>Total monthly churn must stay below 100%.</b>"
-    b = _bucket.Bucket(leak_rates=rates, inflow=inflow, initial=10_000, margin=30.0, acquisition_cost=200.0)
+    b = _bucket.Bucket(leak_rates=rates, inflow=inflow, initial=_INITIAL, margin=_MARGIN,
+                       acquisition_cost=_ACQUISITION)
     expected = _bucket.expected_path(b, months)
     sample = _bucket.simulate(b, months, seed=1)
-    ax.plot(expected.index, expected["customers"], label="expected path")
-    ax.plot(sample.index, sample["customers"], alpha=0.7, linewidth=1, label="one simulated path")
+    artists["expected"].set_data(expected.index, expected["customers"])
+    artists["sample"].set_data(sample.index, sample["customers"])
     results = {"churn": b.churn, "customers_end": float(expected["customers"].iloc[-1])}
     if b.churn > 0:
         level = _bucket.steady_state(b)
-        ax.axhline(level, color=plotting.PALETTE[2], linestyle="--", label="steady state")
+        artists["steady"].set_ydata([level, level])
         best = _bucket.hole_values(b).iloc[0]
         results.update(steady_state=level, refill_cost=_bucket.refill_cost(b), best_hole=best["hole"])
         html = (f"Total churn {b.churn:.1%} a month; the bucket settles at <b>{level:,.0f}</b> customers.<br>"
@@ -181,9 +208,11 @@ def _draw_bucket(ax, inflow, months, **rates_pct):
                 f"Plug first: <b>{_bucket.HOLE_LABELS[best['hole']]}</b> "
                 f"(saves ${best['saved_acquisition_per_month']:,.0f} a month).")
     else:
+        artists["steady"].set_visible(False)
         html = "No leaks: every customer stays and the bucket only fills."
-    ax.set_ylim(bottom=0)
-    plotting.label(ax, "Leaky bucket: customers over time", "Month", "Customers", legend=True)
+    top = max(expected["customers"].max(), sample["customers"].max(), results.get("steady_state", 0))
+    ax.set_xlim(0, months)
+    ax.set_ylim(0, 1.08 * top)
     return results, html
 
 
