@@ -67,8 +67,8 @@ def execute(path, *, timeout: float = 300, inplace: bool = True) -> tuple[nbform
 
     Notes
     -----
-    Cell timing metadata and widget state are not stored, so that executing an
-    unchanged notebook twice gives the same file (apart from widget model ids).
+    Cell timing metadata, widget state and widget views (random model ids) are
+    not stored, so that executing an unchanged notebook twice gives the same file.
     """
     path = Path(path)
     if path.suffix != ".ipynb" or not path.is_file():
@@ -86,9 +86,21 @@ def execute(path, *, timeout: float = 300, inplace: bool = True) -> tuple[nbform
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
+    _drop_widget_views(nb)
     if inplace:
         nbformat.write(nb, path)
     return nb, seconds
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _drop_widget_views(nb) -> None:
+    """Remove live-widget views from the outputs (their model ids are random and,
+    without stored widget state, a saved view shows nothing); the text form stays."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
 
 
 def _nbgrader_env() -> dict:
