@@ -48,17 +48,15 @@ def _median_callback(explorer, moves):
     return statistics.median(times)
 
 
-def measure_widgets(repeats: int = 15):
+def measure_widgets():
     from . import widgets
 
-    clv = widgets.clv_explorer()
-    clv_moves = [{"retention": 0.5 + 0.03 * (i % 15), "years": 5 + i % 20} for i in range(repeats)]
-    bucket = widgets.bucket_explorer()
-    bucket_moves = [{"rude_staff": 0.5 * (i % 10), "months": 24 + 6 * (i % 10)} for i in range(repeats)]
-    return [
-        _row("Widget callback: CLV explorer (median)", "≤ 100 ms", _median_callback(clv, clv_moves), 0.1),
-        _row("Widget callback: bucket explorer (median)", "≤ 100 ms", _median_callback(bucket, bucket_moves), 0.1),
-    ]
+    rows = []
+    for module in widgets.CHAPTER_MODULES:
+        for name, (factory, moves) in module.BENCH.items():
+            seconds = _median_callback(factory(), moves)
+            rows.append(_row(f"Widget callback: {name} (median)", "≤ 100 ms", seconds, 0.1))
+    return rows
 
 
 def measure_bucket(repeats: int = 5):
