@@ -122,3 +122,14 @@ def test_customer_revenue_validates():
         )
     with pytest.raises(TypeError, match="directory"):
         ds.load_orders(5)
+
+
+def test_every_dataset_loads_through_coursekit_datasets():
+    from coursekit import datasets
+
+    for name in datasets._ELSEWHERE:
+        assert callable(getattr(datasets, name)), name
+    assert len(datasets.load_survey()) == 1500
+    assert len(datasets.load_campaign()) == 6000
+    with pytest.raises(AttributeError, match="no attribute"):
+        datasets.load_nothing

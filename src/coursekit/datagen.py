@@ -72,7 +72,9 @@ References
 
 from __future__ import annotations
 
+
 import argparse
+import importlib
 import datetime as _dt
 import sys
 import time
@@ -489,8 +491,27 @@ def write_transactions(directory, data: TransactionsData | None = None) -> list[
 
 #: Registry of datasets: name -> function(directory) writing its files and
 #: returning their paths.  Add new datasets here.
+def _lazy(module: str, function: str) -> Callable[[Path], list[Path]]:
+    """A writer that imports ``module`` only when called (those modules import this one)."""
+
+    def writer(directory):
+        return getattr(importlib.import_module(module), function)(directory)
+
+    writer.__name__ = function
+    writer.__doc__ = f"Call :func:`{module}.{function}`."
+    return writer
+
+
+#: Every dataset of the course: name -> writer(directory) returning the paths written.
+#: ``make data`` (``python -m coursekit.datagen datasets``) calls them all, in this order.
 DATASETS: dict[str, Callable[[Path], list[Path]]] = {
     "transactions": write_transactions,
+    "survey": _lazy("coursekit.survey_data", "write_survey"),
+    "complaints": _lazy("coursekit.survey_data", "write_complaints"),
+    "subscriptions": _lazy("coursekit.subscriptions", "write_subscriptions"),
+    "fader_hardie_2007": _lazy("coursekit.subscriptions", "write_fader_hardie"),
+    "bank_accounts": _lazy("coursekit.accounts", "write_bank_accounts"),
+    "campaign": _lazy("coursekit.experiments", "write_campaign"),
 }
 
 
@@ -533,8 +554,8 @@ def write_datasets(directory, names=None) -> list[Path]:
     --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     print(len(write_datasets(tmp)))
-    3
+    ...     print([p.name for p in write_datasets(tmp, "transactions")])
+    ['transactions_customers.csv', 'transactions_orders.csv', 'transactions_truth.csv']
     """
     directory = _check_directory("directory", directory)
     if names is None:

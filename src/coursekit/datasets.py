@@ -22,13 +22,34 @@ import pandas as pd
 
 from coursekit.datagen import CATEGORIES, CHANNELS, REGIONS
 
+#: Loaders that live next to their dataset's generator, re-exported here so that
+#: every dataset loads as ``coursekit.datasets.<loader>()``.  They are imported
+#: on first use (those modules import this one).
+_ELSEWHERE = {
+    **dict.fromkeys(["load_survey", "load_stated_importance", "load_survey_truth", "load_survey_parameters",
+                     "load_complaints", "load_complaints_truth"], "coursekit.survey_data"),
+    **dict.fromkeys(["load_subscriptions", "load_subscriptions_truth", "load_fader_hardie",
+                     "fader_hardie_survivors"], "coursekit.subscriptions"),
+    **dict.fromkeys(["load_bank_accounts", "load_bank_accounts_truth"], "coursekit.accounts"),
+    **dict.fromkeys(["load_campaign", "load_campaign_truth"], "coursekit.experiments"),
+}
+
 __all__ = [
     "data_dir",
     "load_customers",
     "load_orders",
     "load_truth",
     "customer_revenue",
+    *_ELSEWHERE,
 ]
+
+
+def __getattr__(name: str):
+    if name in _ELSEWHERE:
+        import importlib
+
+        return getattr(importlib.import_module(_ELSEWHERE[name]), name)
+    raise AttributeError(f"module 'coursekit.datasets' has no attribute {name!r}")
 
 ENV_VAR = "COURSEKIT_DATA"
 _REGENERATE = "regenerate the files with `make data` (python -m coursekit.datagen datasets) in the repository"
