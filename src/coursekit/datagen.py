@@ -512,6 +512,7 @@ DATASETS: dict[str, Callable[[Path], list[Path]]] = {
     "fader_hardie_2007": _lazy("coursekit.subscriptions", "write_fader_hardie"),
     "bank_accounts": _lazy("coursekit.accounts", "write_bank_accounts"),
     "campaign": _lazy("coursekit.experiments", "write_campaign"),
+    "crm": _lazy("coursekit.crm_sources", "write_crm"),
 }
 
 
