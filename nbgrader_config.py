@@ -26,6 +26,18 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.ClearSolutions.enforce_metadata = True
 
+# Teaching notes and worked discussion answers (cells tagged "instructor-only")
+# stay in solutions/ and are left out of the student versions; the rest of the
+# conversion is nbgrader's default pipeline.
+from nbgrader.converters.generate_assignment import GenerateAssignment  # noqa: E402
+
+from coursekit.notebooks import DropInstructorCells  # noqa: E402
+
+c.GenerateAssignment.preprocessors = [
+    DropInstructorCells,
+    *GenerateAssignment.class_traits()["preprocessors"].make_dynamic_default(),
+]
+
 # Autograding: a whole chapter must finish well within this per-cell limit.
 c.ExecutePreprocessor.timeout = 120
 c.Execute.timeout = 120

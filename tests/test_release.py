@@ -55,6 +55,32 @@ def test_committed_student_notebook_equals_fresh_generation(fresh_course, source
     )
 
 
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_no_stray_or_missing_files_in_student_folders(fresh_course, assignment):
+    fresh = {p.relative_to(fresh_course / assignment) for p in (fresh_course / assignment).rglob("*") if p.is_file()}
+    committed = {p.relative_to(ROOT / assignment) for p in (ROOT / assignment).rglob("*")
+                 if p.is_file() and ".ipynb_checkpoints" not in p.parts}
+    assert committed == fresh, "student folder out of date: run `make release`"
+    for rel in fresh:
+        assert (ROOT / assignment / rel).read_bytes() == (fresh_course / assignment / rel).read_bytes(), rel
+
+
+def test_case_index_is_current():
+    if not (ROOT / "solutions" / "cases").is_dir():
+        pytest.skip("no cases yet")
+    assert (ROOT / "solutions" / "cases" / "README.md").read_text(encoding="utf-8") == notebooks.case_index(), (
+        "solutions/cases/README.md is out of date: run `make release`"
+    )
+
+
+def test_instructor_only_cells_stay_out_of_student_versions(fresh_course):
+    for source in SOURCES:
+        student = nbformat.read(ROOT / source.parent.name / source.name, as_version=4)
+        assert not [c for c in student.cells if notebooks.is_instructor_only(c)]
+        kept = [c for c in nbformat.read(source, as_version=4).cells if not notebooks.is_instructor_only(c)]
+        assert len(student.cells) == len(kept), f"{source.name}: student version has a different cell count"
+
+
 def _marked_blocks(source: str, begin: str, end: str) -> list[str]:
     """Non-blank lines strictly between begin/end markers."""
     out, inside = [], False
@@ -107,18 +133,18 @@ def test_autograde_full_score_for_solution_zero_for_untouched(fresh_course):
     course = fresh_course
     graded = []
     for source in SOURCES:
-        if source.parent.name != "chapters":
-            continue
-        for student, origin in (("solver", source), ("untouched", ROOT / "chapters" / source.name)):
-            dest = course / "submitted" / student / "chapters"
+        assignment = source.parent.name
+        for student, origin in (("solver", source), ("untouched", ROOT / assignment / source.name)):
+            dest = course / "submitted" / student / assignment
             dest.mkdir(parents=True, exist_ok=True)
             shutil.copy(origin, dest / source.name)
-        graded.append(source.stem)
-    _run_nbgrader(course, "autograde", "chapters", "--create", "--force")
+        graded.append((assignment, source.stem))
+    for assignment in ASSIGNMENTS:
+        _run_nbgrader(course, "autograde", assignment, "--create", "--force")
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        for notebook in graded:
-            solver = gb.find_submission_notebook(notebook, "chapters", "solver")
-            untouched = gb.find_submission_notebook(notebook, "chapters", "untouched")
+        for assignment, notebook in graded:
+            solver = gb.find_submission_notebook(notebook, assignment, "solver")
+            untouched = gb.find_submission_notebook(notebook, assignment, "untouched")
             assert solver.max_score > 0
             assert solver.score == solver.max_score, f"{notebook}: solution scored {solver.score}/{solver.max_score}"
             assert untouched.score == 0, f"{notebook}: untouched student notebook scored {untouched.score}"

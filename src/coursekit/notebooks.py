@@ -28,7 +28,8 @@ from nbclient import NotebookClient
 
 from ._validate import check_number
 
-__all__ = ["ASSIGNMENTS", "repo_root", "solution_notebooks", "execute", "generate"]
+__all__ = ["ASSIGNMENTS", "INSTRUCTOR_ONLY", "repo_root", "solution_notebooks", "execute", "generate",
+           "is_instructor_only", "drop_instructor_cells", "DropInstructorCells", "case_index", "write_case_index"]
 
 #: nbgrader assignments of this course: each is a folder in ``solutions/``
 #: whose student version is written to the folder of the same name at the root.
@@ -101,6 +102,84 @@ def _drop_widget_views(nb) -> None:
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(WIDGET_VIEW, None)
+
+
+#: Cell tag for what only the instructor's (solution) version shows: teaching notes
+#: and worked answers to discussion questions.  Student versions drop these cells.
+INSTRUCTOR_ONLY = "instructor-only"
+
+
+def is_instructor_only(cell) -> bool:
+    """True for a cell tagged :data:`INSTRUCTOR_ONLY`."""
+    return INSTRUCTOR_ONLY in cell.get("metadata", {}).get("tags", [])
+
+
+def drop_instructor_cells(nb):
+    """Remove every :data:`INSTRUCTOR_ONLY` cell from ``nb`` (in place) and return it."""
+    nb.cells = [cell for cell in nb.cells if not is_instructor_only(cell)]
+    return nb
+
+
+try:  # the nbgrader preprocessor is only needed where nbgrader is installed (teachers, tests)
+    from nbgrader.preprocessors import NbGraderPreprocessor as _NbGraderPreprocessor
+except ImportError:  # pragma: no cover - nbgrader is part of the dev extra
+    _NbGraderPreprocessor = None
+
+if _NbGraderPreprocessor is not None:
+
+    class DropInstructorCells(_NbGraderPreprocessor):
+        """nbgrader preprocessor: leave :data:`INSTRUCTOR_ONLY` cells out of student versions.
+
+        ``nbgrader_config.py`` puts it first in ``GenerateAssignment.preprocessors``,
+        so nbgrader's own converter produces the student notebooks as usual, minus
+        the teaching notes.
+        """
+
+        def preprocess(self, nb, resources):
+            return drop_instructor_cells(nb), resources
+
+
+def case_index(root: Path | None = None) -> str:
+    """The Markdown index of the case library, built from the case notebooks' metadata.
+
+    Each source notebook in ``solutions/cases/`` carries ``metadata["coursekit"]``
+    with ``title``, ``chapters`` (list of chapter numbers), ``minutes`` (time
+    needed) and ``skills`` (list of strings).  ``coursekit release`` writes the
+    index to ``solutions/cases/README.md``, which nbgrader copies to ``cases/``.
+    """
+    root = repo_root() if root is None else Path(root)
+    rows = []
+    for path in sorted((root / "solutions" / "cases").glob("*.ipynb")):
+        meta = nbformat.read(path, as_version=4).metadata.get("coursekit")
+        if not meta or not {"title", "chapters", "minutes", "skills"} <= set(meta):
+            raise ValueError(f"{path.name}: metadata['coursekit'] needs title, chapters, minutes and skills")
+        chapters = ", ".join(str(c) for c in meta["chapters"])
+        rows.append(f"| [{meta['title']}]({path.name}) | {chapters} | {meta['minutes']} min | "
+                    f"{'; '.join(meta['skills'])} |")
+    header = [
+        "# Case library",
+        "",
+        "Case studies retold from the course readings, each with data to work with, autograded",
+        "questions and discussion questions. Open a case in JupyterLab and run it top to bottom;",
+        "answer the ✏️ questions in place. (This index is generated from the notebooks by",
+        "`make release`; the instructor's versions with worked answers and teaching notes are in",
+        "`solutions/cases/`.)",
+        "",
+        "| Case | Chapters | Time | Skills practised |",
+        "|---|---|---|---|",
+    ]
+    return "\n".join(header + rows) + "\n"
+
+
+def write_case_index(root: Path | None = None) -> Path | None:
+    """Write :func:`case_index` to ``solutions/cases/README.md`` (if there are cases)."""
+    root = repo_root() if root is None else Path(root)
+    folder = root / "solutions" / "cases"
+    if not any(folder.glob("*.ipynb")):
+        return None
+    path = folder / "README.md"
+    path.write_text(case_index(root), encoding="utf-8")
+    return path
 
 
 def _nbgrader_env() -> dict:
