@@ -5,6 +5,8 @@ Measured here, never asserted in tests:
 * every solution notebook, Run All in a fresh kernel (kernel start included) — budget 10 s;
 * every widget callback (recompute + redraw), median of repeated slider moves — budget 100 ms;
 * the leaky bucket with 10 million customers over 120 months (one stochastic run) — "well under 1 s";
+* building the customer database ≤ 2 s; matching 100,000 contact records ≤ 10 s; an sBG fit ≤ 20 ms;
+  the retention-budget allocator (10 segments × 3 instruments) ≤ 1 s;
 * ``make test`` on a fresh clone of the repository, install included — budget 10 minutes.
 
 The table is printed and written to a Markdown file (default ``build/bench.md``).
@@ -72,6 +74,44 @@ def measure_bucket(repeats: int = 5):
                  statistics.median(times), 1.0)]
 
 
+def _median_time(func, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure_models():
+    """The calculators with a budget of their own (issues 3 and 4)."""
+    import pandas as pd
+
+    from . import allocation, database, retention
+    from .crm_sources import make_contacts
+    from .subscriptions import fader_hardie_survivors
+
+    rows = [_row("Customer database: build from the raw files (median of 3)", "≤ 2 s",
+                 _median_time(lambda: database.build_database().close(), 3), 2.0)]
+    contacts, _ = database.clean_contacts(make_contacts(100_000))
+    rows.append(_row("Duplicate matching: 100,000 contact records (blocking)", "≤ 10 s",
+                     _median_time(lambda: database.match(contacts), 1), 10.0))
+    survivors = fader_hardie_survivors("regular", 7)
+    rows.append(_row("sBG fit: Fader-Hardie regular cohort, years 0-7 (median of 50)", "≤ 20 ms",
+                     _median_time(lambda: retention.fit_sbg(survivors), 50), 0.02))
+    base = allocation.EXAMPLE_SEGMENTS
+    segments = pd.DataFrame({
+        "segment": [f"S{i}" for i in range(10)],
+        "customers": [int(base["customers"].iloc[i % 4]) + 100 * i for i in range(10)],
+        "margin": [float(base["margin"].iloc[i % 4]) * (1 + 0.05 * i) for i in range(10)],
+        "retention": [float(base["retention"].iloc[i % 4]) for i in range(10)],
+    })
+    rows.append(_row("Budget allocator: 10 segments × 3 instruments (median of 5)", "≤ 1 s",
+                     _median_time(lambda: allocation.allocate_budget(segments, allocation.BERRY_INSTRUMENTS,
+                                                                     500_000), 5), 1.0))
+    return rows
+
+
 def measure_fresh_clone():
     root = notebooks.repo_root()
     with tempfile.TemporaryDirectory() as tmp:
@@ -89,7 +129,7 @@ def measure_fresh_clone():
 
 
 def main(output: str = "build/bench.md", fresh_clone: bool = True) -> str:
-    rows = measure_notebooks() + measure_widgets() + measure_bucket()
+    rows = measure_notebooks() + measure_widgets() + measure_bucket() + measure_models()
     if fresh_clone:
         rows += measure_fresh_clone()
     header = ("measurement", "budget", "measured", "status")
