@@ -732,9 +732,9 @@ def _dates_core(series: pd.Series, dayfirst: bool):
     # fast path: the ISO forms that systems export
     fast = pd.Series(pd.NaT, index=series.index, dtype=_NS)
     for fmt, width in (("%Y-%m-%d", 10), ("%Y-%m-%d %H:%M:%S", 19)):
-        todo = present & fast.isna() & (text.str.len() == width)
-        if todo.any():
-            fast[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce").astype(_NS)
+        pending = present & fast.isna() & (text.str.len() == width)
+        if pending.any():
+            fast[pending] = pd.to_datetime(text[pending], format=fmt, errors="coerce").astype(_NS)
     slow = present & fast.isna()
     if not slow.any():
         reasons = pd.Series("", index=series.index, dtype="str")
