@@ -21,11 +21,11 @@ True
 In a notebook, make the explorer the last expression of a cell to show it.
 """
 
-from . import chapter1, chapter3, chapter4, chapter5
+from . import chapter1, chapter2, chapter3, chapter4, chapter5
 from ._core import Explorer, float_slider, int_slider
 from .chapter1 import bucket_explorer, clv_explorer
 
 #: Every chapter module, for ``make bench``.
-CHAPTER_MODULES = (chapter1, chapter3, chapter4, chapter5)
+CHAPTER_MODULES = (chapter1, chapter2, chapter3, chapter4, chapter5)
 
 __all__ = ["Explorer", "float_slider", "int_slider", "CHAPTER_MODULES", "clv_explorer", "bucket_explorer"]
