@@ -528,3 +528,12 @@ def test_satisfied_but_left_by_labels_zero_one_flags_and_empty_groups():
 def test_satisfied_but_left_errors(frame, kwargs, error, match):
     with pytest.raises(error, match=match):
         satisfied_but_left(frame, **kwargs)
+
+
+def test_satisfied_but_left_by_a_numeric_column():
+    # Regression: a numeric grouping column (e.g. survey waves) used to raise under pandas 3.
+    frame = pd.DataFrame({"overall_satisfaction": [6, 7, 3, 6], "stayed_next_year": [True, False, True, True],
+                          "wave": [1, 1, 2, 2]})
+    table = loyalty.satisfied_but_left(frame, by="wave")
+    assert table.index.tolist() == [1, 2]
+    assert table["share_left"].tolist() == [0.5, 0.0]

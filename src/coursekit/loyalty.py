@@ -988,7 +988,7 @@ def satisfied_but_left(
         return float(left.sum() / satisfied.sum())
     counts = pd.DataFrame(
         {"satisfied": satisfied.astype(np.int64), "left": left.astype(np.int64)}, index=frame.index
-    ).groupby(labels.array, sort=True, observed=False).sum()
+    ).groupby(pd.Series(labels.array, index=frame.index), sort=True, observed=False).sum()
     counts.index.name = labels.name if isinstance(by, (str, pd.Series)) else None
     counts["share_left"] = counts["left"] / counts["satisfied"].where(counts["satisfied"] > 0)
     return counts
