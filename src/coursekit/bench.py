@@ -53,8 +53,10 @@ def _median_callback(explorer, moves):
 def measure_widgets():
     from . import widgets
 
+    from . import casedata, casedata2
+
     rows = []
-    for module in widgets.CHAPTER_MODULES:
+    for module in (*widgets.CHAPTER_MODULES, casedata, casedata2):
         for name, (factory, moves) in module.BENCH.items():
             seconds = _median_callback(factory(), moves)
             rows.append(_row(f"Widget callback: {name} (median)", "≤ 100 ms", seconds, 0.1))

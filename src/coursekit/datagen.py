@@ -513,6 +513,11 @@ DATASETS: dict[str, Callable[[Path], list[Path]]] = {
     "bank_accounts": _lazy("coursekit.accounts", "write_bank_accounts"),
     "campaign": _lazy("coursekit.experiments", "write_campaign"),
     "crm": _lazy("coursekit.crm_sources", "write_crm"),
+    "key_accounts": _lazy("coursekit.casedata2", "write_key_accounts"),
+    "hotline_survey": _lazy("coursekit.casedata2", "write_hotline_survey"),
+    "freshbox": _lazy("coursekit.casedata", "write_freshbox"),
+    "miao": _lazy("coursekit.casedata", "write_miao"),
+    "dicks": _lazy("coursekit.casedata", "write_dicks"),
 }
 
 

@@ -32,6 +32,12 @@ _ELSEWHERE = {
                      "fader_hardie_survivors"], "coursekit.subscriptions"),
     **dict.fromkeys(["load_bank_accounts", "load_bank_accounts_truth"], "coursekit.accounts"),
     **dict.fromkeys(["load_campaign", "load_campaign_truth"], "coursekit.experiments"),
+    **dict.fromkeys(["load_freshbox_monthly", "load_freshbox_cancellations", "load_freshbox_truth",
+                     "load_miao_cards", "load_miao_purchases", "load_miao_truth",
+                     "load_dicks_customers", "load_dicks_baskets", "load_dicks_items", "load_dicks_truth"],
+                    "coursekit.casedata"),
+    **dict.fromkeys(["load_key_accounts", "load_key_account_contacts", "load_key_accounts_truth",
+                     "load_hotline_survey", "load_hotline_truth", "load_hotline_parameters"], "coursekit.casedata2"),
 }
 
 __all__ = [

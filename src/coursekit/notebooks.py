@@ -153,7 +153,7 @@ def case_index(root: Path | None = None) -> str:
         meta = nbformat.read(path, as_version=4).metadata.get("coursekit")
         if not meta or not {"title", "chapters", "minutes", "skills"} <= set(meta):
             raise ValueError(f"{path.name}: metadata['coursekit'] needs title, chapters, minutes and skills")
-        chapters = ", ".join(str(c) for c in meta["chapters"])
+        chapters = ", ".join(str(c) for c in sorted(meta["chapters"]))
         rows.append(f"| [{meta['title']}]({path.name}) | {chapters} | {meta['minutes']} min | "
                     f"{'; '.join(meta['skills'])} |")
     header = [
