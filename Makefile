@@ -12,7 +12,7 @@ CHAPTER1 := chapters/01_why_retention_matters.ipynb
 # Jupyter refuses to run as root (e.g. in a container) unless told it is deliberate.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test release execute generate data bench clean
+.PHONY: help lab test release execute generate data bench clean grade
 
 help:
 	@echo "make lab      - install everything into .venv and open the course in JupyterLab"
@@ -32,8 +32,9 @@ $(STAMP): pyproject.toml constraints.txt
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.root_dir=$(CURDIR) $(CHAPTER1)
 
+# Notebooks run in parallel, one worker per core; --dist loadscope keeps each notebook's cells together.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 release: $(STAMP)
 	$(BIN)/coursekit release
@@ -49,6 +50,12 @@ data: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/coursekit bench --output build/bench.md
+
+# make grade SUBMISSIONS=exports/ch1.zip NOTEBOOK=chapters/01_why_retention_matters [OUT=build/grades] [JOBS=4] [TIMEOUT=120]
+grade: $(STAMP)
+	$(if $(SUBMISSIONS),,$(error make grade needs SUBMISSIONS=<folder or .zip or .ipynb of the class's notebooks>))
+	$(if $(NOTEBOOK),,$(error make grade needs NOTEBOOK=<chapter or case> such as NOTEBOOK=chapters/01_why_retention_matters))
+	$(BIN)/coursekit grade "$(NOTEBOOK)" "$(SUBMISSIONS)" --out "$(or $(OUT),build/grades)" $(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT))
 
 clean:
 	rm -rf $(VENV) build gradebook.db submitted autograded feedback .pytest_cache

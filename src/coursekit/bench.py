@@ -7,6 +7,8 @@ Measured here, never asserted in tests:
 * the leaky bucket with 10 million customers over 120 months (one stochastic run) — "well under 1 s";
 * building the customer database ≤ 2 s; matching 100,000 contact records ≤ 10 s; an sBG fit ≤ 20 ms;
   the retention-budget allocator (10 segments × 3 instruments) ≤ 1 s;
+* grading 100 Chapter 1 submissions with ``coursekit grade`` and with plain sequential
+  ``nbgrader autograde`` in the same run (times and ratio);
 * ``make test`` on a fresh clone of the repository, install included — budget 10 minutes.
 
 The table is printed and written to a Markdown file (default ``build/bench.md``).
@@ -114,6 +116,20 @@ def measure_models():
     return rows
 
 
+def measure_grading_throughput(n: int = 100):
+    """Issue 6: `coursekit grade` vs plain sequential `nbgrader autograde` on the same submissions."""
+    from .grading import measure_grading
+
+    m = measure_grading(n=n)
+    what = f"Grading {m['n']} Chapter 1 submissions"
+    return [
+        (f"{what}: coursekit grade (--jobs {m['jobs']})", "—", f"{m['coursekit_seconds']:.1f} s", "ok"),
+        (f"{what}: nbgrader autograde (sequential)", "—", f"{m['nbgrader_seconds']:.1f} s", "ok"),
+        (f"{what}: speed-up, scores agree: {m['scores_agree']}", "> 1×", f"{m['ratio']:.2f}×",
+         "ok" if m["ratio"] > 1 and m["scores_agree"] else "CHECK"),
+    ]
+
+
 def measure_fresh_clone():
     root = notebooks.repo_root()
     with tempfile.TemporaryDirectory() as tmp:
@@ -130,8 +146,10 @@ def measure_fresh_clone():
     return [_row(what, "≤ 10 min", seconds, 600)]
 
 
-def main(output: str = "build/bench.md", fresh_clone: bool = True) -> str:
+def main(output: str = "build/bench.md", fresh_clone: bool = True, grading: bool = True) -> str:
     rows = measure_notebooks() + measure_widgets() + measure_bucket() + measure_models()
+    if grading:
+        rows += measure_grading_throughput()
     if fresh_clone:
         rows += measure_fresh_clone()
     header = ("measurement", "budget", "measured", "status")

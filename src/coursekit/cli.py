@@ -6,6 +6,8 @@ Sub-commands::
     coursekit release                  execute every solution, then generate student versions
     coursekit generate                 generate student versions only (nbgrader converter)
     coursekit bench [--output FILE]    measure the performance budgets (see DESIGN.md)
+    coursekit grade NOTEBOOK SUBMISSIONS [--out DIR] [--jobs N] [--timeout S]
+                                       grade a class's submissions (folder or zip)
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ def _execute(paths) -> None:
 
 
 def _generate() -> None:
+    notebooks.write_case_index()
     for assignment in notebooks.ASSIGNMENTS:
         if (notebooks.repo_root() / "solutions" / assignment).is_dir():
             for path in notebooks.generate(assignment):
@@ -41,7 +44,13 @@ def main(argv=None) -> int:
     be = sub.add_parser("bench", help="measure the performance budgets and print a table")
     be.add_argument("--output", default="build/bench.md", help="file to write the table to")
     be.add_argument("--skip-fresh-clone", action="store_true",
-                    help="do not time `make test` on a fresh clone (the slowest measurement)")
+                    help="do not time `make test` on a fresh clone")
+    be.add_argument("--skip-grading", action="store_true",
+                    help="do not time grading 100 submissions (about 10 minutes on 2 cores)")
+    gr = sub.add_parser("grade", help="grade a class's submissions of a chapter or case (folder, zip or notebook)")
+    from . import grading
+
+    grading.add_arguments(gr)
     args = parser.parse_args(argv)
 
     if args.command == "execute":
@@ -54,7 +63,9 @@ def main(argv=None) -> int:
     elif args.command == "bench":
         from . import bench
 
-        bench.main(output=args.output, fresh_clone=not args.skip_fresh_clone)
+        bench.main(output=args.output, fresh_clone=not args.skip_fresh_clone, grading=not args.skip_grading)
+    elif args.command == "grade":
+        return grading.main(args)
     return 0
 
 
