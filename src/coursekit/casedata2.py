@@ -42,9 +42,7 @@ References
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -2274,17 +2272,13 @@ BENCH = {
 
 def main(argv=None) -> int:
     """Command line: ``python -m coursekit.casedata2 [DIRECTORY]`` writes both datasets."""
-    parser = argparse.ArgumentParser(prog="python -m coursekit.casedata2",
-                                     description="Regenerate the key-accounts and hotline-survey datasets.")
-    parser.add_argument("directory", nargs="?", default="datasets", help="folder to write into (default: datasets)")
-    args = parser.parse_args(argv)
-    began = time.perf_counter()
-    paths = [p for writer in DATASETS.values() for p in writer(args.directory)]
-    elapsed = time.perf_counter() - began
-    for path in paths:
-        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    print(f"done in {elapsed:.2f} s")
-    return 0
+    from .datagen import write_command
+
+    return write_command(
+        argv, prog="python -m coursekit.casedata2",
+        description="Regenerate the key-accounts and hotline-survey datasets.",
+        writers=DATASETS.values(),
+    )
 
 
 if __name__ == "__main__":

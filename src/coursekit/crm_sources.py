@@ -148,10 +148,8 @@ References
 
 from __future__ import annotations
 
-import argparse
 import functools
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -1885,18 +1883,13 @@ def load_crm_factors(directory=None) -> pd.DataFrame:
 
 def main(argv=None) -> int:
     """Command line: ``python -m coursekit.crm_sources [DIRECTORY]`` writes ``DIRECTORY/crm/``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m coursekit.crm_sources",
+    from .datagen import write_command
+
+    return write_command(
+        argv, prog="python -m coursekit.crm_sources",
         description="Regenerate the raw CRM source files and their answers (byte-for-byte reproducible).",
+        writers=[write_crm],
     )
-    parser.add_argument("directory", nargs="?", default="datasets", help="datasets folder (default: datasets)")
-    args = parser.parse_args(argv)
-    began = time.perf_counter()
-    paths = write_crm(args.directory)
-    for path in paths:
-        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    print(f"done in {time.perf_counter() - began:.2f} s")
-    return 0
 
 
 if __name__ == "__main__":

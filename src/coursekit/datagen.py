@@ -100,6 +100,7 @@ __all__ = [
     "CATEGORIES",
     "DAYS_PER_MONTH",
     "main",
+    "write_command",
 ]
 
 #: Length of the model's month, in days.
@@ -581,6 +582,38 @@ def write_datasets(directory, names=None) -> list[Path]:
     return paths
 
 
+def write_command(argv, *, prog: str, description: str, writers) -> int:
+    """The command line shared by every dataset module: ``python -m <module> [DIRECTORY]``.
+
+    Parses an optional ``DIRECTORY`` (``datasets`` by default), calls each writer
+    with it, prints every file written with its size and the time taken, and
+    returns 0.  Each generator module's ``main`` calls this with its own writers;
+    :func:`main` below does the same for all of them.
+
+    Examples
+    --------
+    >>> import tempfile, contextlib, io
+    >>> out = io.StringIO()
+    >>> with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(out):
+    ...     status = write_command([tmp], prog="demo", description="demo", writers=[write_transactions])
+    >>> status, out.getvalue().count("wrote ")
+    (0, 3)
+    """
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("directory", nargs="?", default="datasets", help="folder to write into (default: datasets)")
+    args = parser.parse_args(argv)
+    began = time.perf_counter()
+    paths = [path for writer in writers for path in writer(args.directory)]
+    _report(paths, time.perf_counter() - began)
+    return 0
+
+
+def _report(paths, elapsed: float) -> None:
+    for path in paths:
+        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    print(f"done in {elapsed:.2f} s")
+
+
 def main(argv=None) -> int:
     """Command line: ``python -m coursekit.datagen [DIRECTORY]``.
 
@@ -596,10 +629,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     began = time.perf_counter()
     paths = write_datasets(args.directory, args.only)
-    elapsed = time.perf_counter() - began
-    for path in paths:
-        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    print(f"done in {elapsed:.2f} s")
+    _report(paths, time.perf_counter() - began)
     return 0
 
 

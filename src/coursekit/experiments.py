@@ -38,7 +38,6 @@ References
 
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -844,15 +843,13 @@ DATASETS = {"campaign": write_campaign}
 
 def main(argv=None) -> int:
     """Command line: ``python -m coursekit.experiments [DIRECTORY]`` writes the campaign files."""
-    parser = argparse.ArgumentParser(
-        prog="python -m coursekit.experiments",
+    from .datagen import write_command
+
+    return write_command(
+        argv, prog="python -m coursekit.experiments",
         description="Write the campaign dataset (byte-for-byte reproducible).",
+        writers=[write_campaign],
     )
-    parser.add_argument("directory", nargs="?", default="datasets", help="folder to write into (default: datasets)")
-    args = parser.parse_args(argv)
-    for path in write_campaign(args.directory):
-        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    return 0
 
 
 if __name__ == "__main__":

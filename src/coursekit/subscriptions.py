@@ -53,10 +53,8 @@ References
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
-import time
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -674,18 +672,13 @@ def main(argv=None) -> int:
     >>> status
     0
     """
-    parser = argparse.ArgumentParser(
-        prog="python -m coursekit.subscriptions",
+    from .datagen import write_command
+
+    return write_command(
+        argv, prog="python -m coursekit.subscriptions",
         description="Regenerate the subscriptions dataset and the Fader-Hardie (2007) table.",
+        writers=DATASETS.values(),
     )
-    parser.add_argument("directory", nargs="?", default="datasets", help="folder to write into (default: datasets)")
-    args = parser.parse_args(argv)
-    began = time.perf_counter()
-    paths = [path for writer in DATASETS.values() for path in writer(args.directory)]
-    for path in paths:
-        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    print(f"done in {time.perf_counter() - began:.2f} s")
-    return 0
 
 
 if __name__ == "__main__":

@@ -88,9 +88,7 @@ References
 
 from __future__ import annotations
 
-import argparse
 import sys
-import time
 from pathlib import Path
 from typing import NamedTuple
 
@@ -1505,19 +1503,13 @@ def main(argv=None) -> int:
     Writes the survey and the complaint log into ``DIRECTORY`` (``datasets``
     by default) and prints the files written and the time taken.
     """
-    parser = argparse.ArgumentParser(
-        prog="python -m coursekit.survey_data",
+    from .datagen import write_command
+
+    return write_command(
+        argv, prog="python -m coursekit.survey_data",
         description="Regenerate the survey and complaint-log datasets (byte-for-byte reproducible).",
+        writers=[write_survey, write_complaints],
     )
-    parser.add_argument("directory", nargs="?", default="datasets", help="folder to write into (default: datasets)")
-    args = parser.parse_args(argv)
-    began = time.perf_counter()
-    paths = write_survey(args.directory) + write_complaints(args.directory)
-    elapsed = time.perf_counter() - began
-    for path in paths:
-        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    print(f"done in {elapsed:.2f} s")
-    return 0
 
 
 if __name__ == "__main__":
