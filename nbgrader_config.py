@@ -31,7 +31,7 @@ c.ClearSolutions.enforce_metadata = True
 # conversion is nbgrader's default pipeline.
 from nbgrader.converters.generate_assignment import GenerateAssignment  # noqa: E402
 
-from coursekit.notebooks import DropInstructorCells  # noqa: E402
+from coursekit.course.notebooks import DropInstructorCells  # noqa: E402
 
 c.GenerateAssignment.preprocessors = [
     DropInstructorCells,

@@ -1,4 +1,4 @@
-"""Tests of coursekit.accounts: the bank-accounts dataset and count vs balance vs value churn."""
+"""Tests of coursekit.data.bank_accounts: the bank-accounts dataset and count vs balance vs value churn."""
 
 from __future__ import annotations
 
@@ -9,22 +9,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from coursekit.accounts import (
-    READING_CLOSED_BALANCE_SHARE,
-    READING_COUNT_CHURN,
-    READING_LARGE_CUT_RATE,
-    SEGMENTS,
-    BankAccountsData,
-    balance_churn,
-    churn_summary,
-    count_churn,
-    load_bank_accounts,
-    load_bank_accounts_truth,
-    make_bank_accounts,
-    sharp_cuts,
-    value_churn,
-    write_bank_accounts,
-)
+from coursekit.data.bank_accounts import (READING_CLOSED_BALANCE_SHARE, READING_COUNT_CHURN, READING_LARGE_CUT_RATE, SEGMENTS, BankAccountsData, balance_churn, churn_summary, count_churn, load_bank_accounts, load_bank_accounts_truth, make_bank_accounts, sharp_cuts, value_churn, write_bank_accounts)
 
 REPO_DATASETS = Path(__file__).resolve().parents[1] / "datasets"
 FILES = ["bank_accounts.csv", "bank_accounts_truth.csv"]
@@ -57,7 +42,7 @@ def test_committed_files_are_regenerated_byte_for_byte(tmp_path):
     assert [p.name for p in fresh] == FILES
     for path in fresh:
         committed = REPO_DATASETS / path.name
-        assert committed.is_file(), f"{committed} is missing; run `python -m coursekit.accounts datasets`"
+        assert committed.is_file(), f"{committed} is missing; run `python -m coursekit.data.bank_accounts datasets`"
         assert committed.read_bytes() == path.read_bytes(), f"{path.name} differs; regenerate the dataset"
 
 
@@ -337,7 +322,7 @@ def test_threshold_and_grouping_errors():
 
 
 def test_command_line_writes_the_files(tmp_path, capsys):
-    from coursekit.accounts import DATASETS, main
+    from coursekit.data.bank_accounts import DATASETS, main
 
     assert list(DATASETS) == ["bank_accounts"]
     assert main([str(tmp_path)]) == 0

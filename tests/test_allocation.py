@@ -1,4 +1,4 @@
-"""Tests of coursekit.allocation: the response model, the optimiser's optimality and the errors."""
+"""Tests of coursekit.models.allocation: the response model, the optimiser's optimality and the errors."""
 
 import itertools
 import math
@@ -8,17 +8,8 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from coursekit.allocation import (
-    BERRY_INSTRUMENTS,
-    EXAMPLE_SEGMENTS,
-    RETENTION_LEVELS,
-    BudgetAllocation,
-    allocate_budget,
-    customer_equity,
-    even_split,
-    retention_lift,
-)
-from coursekit.clv import margin_multiple
+from coursekit.models.allocation import (BERRY_INSTRUMENTS, EXAMPLE_SEGMENTS, RETENTION_LEVELS, BudgetAllocation, allocate_budget, customer_equity, even_split, retention_lift)
+from coursekit.models.clv import margin_multiple
 
 
 def segments(**columns):

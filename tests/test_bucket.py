@@ -1,4 +1,4 @@
-"""Tests of coursekit.bucket, the leaky-bucket model of customer retention."""
+"""Tests of coursekit.models.bucket, the leaky-bucket model of customer retention."""
 
 import math
 
@@ -7,20 +7,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from coursekit.bucket import (
-    HOLE_LABELS,
-    HOLE_LABELS_ZH,
-    HOLES,
-    Bucket,
-    HoleValue,
-    expected_path,
-    hole_value,
-    hole_values,
-    refill_cost,
-    replacement_inflow,
-    simulate,
-    steady_state,
-)
+from coursekit.models.bucket import (HOLE_LABELS, HOLE_LABELS_ZH, HOLES, Bucket, HoleValue, expected_path, hole_value, hole_values, refill_cost, replacement_inflow, simulate, steady_state)
 
 COLUMNS = [
     "customers",
@@ -507,7 +494,7 @@ def test_bad_simulation_arguments(tiny):
 
 def test_bucket_argument_checked():
     for func in (expected_path, simulate):
-        with pytest.raises(TypeError, match="bucket must be a coursekit.bucket.Bucket"):
+        with pytest.raises(TypeError, match="bucket must be a coursekit.models.bucket.Bucket"):
             func({"rude_staff": 0.1}, 5)
     for func in (steady_state, refill_cost, hole_values):
         with pytest.raises(TypeError, match="bucket must be"):

@@ -1,8 +1,8 @@
-"""coursekit.notebooks and the `coursekit` command refuse bad input clearly."""
+"""coursekit.course.notebooks and the `coursekit` command refuse bad input clearly."""
 
 import pytest
 
-from coursekit import cli, notebooks
+from coursekit.course import cli, notebooks
 
 
 def test_execute_refuses_what_is_not_a_notebook(tmp_path):

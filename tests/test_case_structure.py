@@ -13,7 +13,7 @@ import re
 import nbformat
 import pytest
 
-from coursekit import notebooks
+from coursekit.course import notebooks
 
 CASES = [p for p in notebooks.solution_notebooks() if p.parent.name == "cases"]
 

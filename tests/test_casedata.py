@@ -1,4 +1,4 @@
-"""Tests of coursekit.casedata: the data and calculators of cases 1-4."""
+"""Tests of coursekit.cases.casedata: the data and calculators of cases 1-4."""
 
 from __future__ import annotations
 
@@ -10,27 +10,10 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from coursekit import bucket, casedata
-from coursekit.casedata import (
-    MIAO_CARD,
-    NINE_TYPES,
-    acquisition_ceiling,
-    alert_quality,
-    conversion_offers,
-    coupon_economics,
-    fedex_accounts,
-    leak_rates,
-    make_dicks,
-    make_freshbox,
-    make_miao,
-    nine_types,
-    personalised_list,
-    plug_plan,
-    segment_equity,
-    silence_alerts,
-    weekly_spend,
-)
-from coursekit.purchases import overdue, purchase_cycles
+from coursekit.models import bucket
+from coursekit.cases import casedata
+from coursekit.cases.casedata import (MIAO_CARD, NINE_TYPES, acquisition_ceiling, alert_quality, conversion_offers, coupon_economics, fedex_accounts, leak_rates, make_dicks, make_freshbox, make_miao, nine_types, personalised_list, plug_plan, segment_equity, silence_alerts, weekly_spend)
+from coursekit.models.purchases import overdue, purchase_cycles
 
 REPO_DATASETS = Path(__file__).resolve().parents[1] / "datasets"
 
@@ -534,7 +517,7 @@ def test_coupon_economics_by_hand():
 
 
 def test_coupon_explorer_matches_breakeven_lift():
-    from coursekit.programmes import breakeven_lift
+    from coursekit.models.programmes import breakeven_lift
 
     ex = casedata.coupon_explorer()
     ex.set(face_value_per_list=40.0, redemption_rate=0.3, manufacturer_share=0.7, weekly_spend=80.0)

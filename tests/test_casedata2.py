@@ -1,4 +1,4 @@
-"""coursekit.casedata2: helpers and datasets of cases 5-8 (small rolls, the bank, key accounts, the hotline)."""
+"""coursekit.cases.casedata2: helpers and datasets of cases 5-8 (small rolls, the bank, key accounts, the hotline)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from coursekit import accounts, casedata2 as cd, loyalty, satisfaction, survey_data
+from coursekit.data import bank_accounts as accounts, survey as survey_data
+from coursekit.cases import casedata2 as cd
+from coursekit.models import loyalty, satisfaction
 
 REPO_DATASETS = Path(__file__).resolve().parents[1] / "datasets"
 
@@ -377,7 +379,7 @@ def test_committed_files_are_regenerated_byte_for_byte(tmp_path):
     assert [p.name for p in fresh] == list(cd.KEY_ACCOUNTS_FILES) + list(cd.HOTLINE_FILES)
     for path in fresh:
         committed = REPO_DATASETS / path.name
-        assert committed.is_file(), f"{committed} is missing; run python -m coursekit.casedata2 datasets"
+        assert committed.is_file(), f"{committed} is missing; run python -m coursekit.cases.casedata2 datasets"
         assert committed.read_bytes() == path.read_bytes(), f"{path.name} differs; regenerate the datasets"
 
 

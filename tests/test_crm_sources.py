@@ -1,4 +1,4 @@
-"""Tests of coursekit.crm_sources: reproducible raw files, documented ground truth, built-in patterns."""
+"""Tests of coursekit.data.crm_sources: reproducible raw files, documented ground truth, built-in patterns."""
 
 from __future__ import annotations
 
@@ -10,21 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coursekit import crm_sources as cs
-from coursekit.crm_sources import (
-    CONTACT_SOURCES,
-    CYCLE_RANGE_DAYS,
-    DEFECT_PLAN,
-    DEFECT_REASONS,
-    ORDER_CATEGORIES,
-    SOURCE_COLUMNS,
-    SOURCE_FILES,
-    SOURCES,
-    CrmData,
-    make_contacts,
-    make_crm,
-    write_crm,
-)
+from coursekit.data import crm_sources as cs
+from coursekit.data.crm_sources import (CONTACT_SOURCES, CYCLE_RANGE_DAYS, DEFECT_PLAN, DEFECT_REASONS, ORDER_CATEGORIES, SOURCE_COLUMNS, SOURCE_FILES, SOURCES, CrmData, make_contacts, make_crm, write_crm)
 
 REPO_DATASETS = Path(__file__).resolve().parents[1] / "datasets"
 ANSWERS = ["identity.csv", "people.csv", "defects.csv", "orders.csv", "cycles.csv", "events.csv", "factors.csv"]
@@ -48,12 +35,12 @@ def lines(data) -> pd.DataFrame:
 # reproducibility and files
 # --------------------------------------------------------------------------------------------
 def test_committed_files_are_regenerated_byte_for_byte(tmp_path):
-    """`python -m coursekit.crm_sources datasets` reproduces the committed files."""
+    """`python -m coursekit.data.crm_sources datasets` reproduces the committed files."""
     fresh = write_crm(tmp_path)
     assert len(fresh) == len(SOURCES) + len(ANSWERS)
     for path in fresh:
         committed = REPO_DATASETS / path.relative_to(tmp_path)
-        assert committed.is_file(), f"{committed} is missing; run `python -m coursekit.crm_sources datasets`"
+        assert committed.is_file(), f"{committed} is missing; run `python -m coursekit.data.crm_sources datasets`"
         assert committed.read_bytes() == path.read_bytes(), f"{path.name} differs; regenerate the crm dataset"
 
 

@@ -1,4 +1,4 @@
-"""Tests of coursekit.database: normalisers, quality report, matching, merge, SQLite load, privacy."""
+"""Tests of coursekit.crm.database: normalisers, quality report, matching, merge, SQLite load, privacy."""
 
 from __future__ import annotations
 
@@ -13,15 +13,8 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from coursekit import database as db
-from coursekit.crm_sources import (
-    CONTACT_SOURCES,
-    SOURCE_FILES,
-    SOURCES,
-    load_crm_defects,
-    load_crm_identity,
-    make_contacts,
-)
+from coursekit.crm import database as db
+from coursekit.data.crm_sources import (CONTACT_SOURCES, SOURCE_FILES, SOURCES, load_crm_defects, load_crm_identity, make_contacts)
 
 CRM = Path(__file__).resolve().parents[1] / "datasets" / "crm"
 

@@ -1,4 +1,4 @@
-"""Tests of coursekit.datagen: determinism, byte-for-byte files, structure, emergent properties."""
+"""Tests of coursekit.data.transactions: determinism, byte-for-byte files, structure, emergent properties."""
 
 from __future__ import annotations
 
@@ -9,18 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coursekit import datagen
-from coursekit.datagen import (
-    CATEGORIES,
-    CHANNELS,
-    DATASETS,
-    REGIONS,
-    TransactionsData,
-    make_transactions,
-    write_datasets,
-    write_transactions,
-)
-from coursekit.segments import top_share
+from coursekit.data import transactions as datagen
+from coursekit.data.transactions import (CATEGORIES, CHANNELS, DATASETS, REGIONS, TransactionsData, make_transactions, write_datasets, write_transactions)
+from coursekit.models.concentration import top_share
 
 REPO_DATASETS = Path(__file__).resolve().parents[1] / "datasets"
 FILES = ["transactions_customers.csv", "transactions_orders.csv", "transactions_truth.csv"]
@@ -52,7 +43,7 @@ def test_writing_twice_gives_identical_bytes(tmp_path):
 
 
 def test_committed_files_are_regenerated_byte_for_byte(tmp_path):
-    """`make data` (python -m coursekit.datagen datasets) reproduces the committed CSVs."""
+    """`make data` (python -m coursekit.data.transactions datasets) reproduces the committed CSVs."""
     fresh = write_datasets(tmp_path)
     assert {name for name in datagen.DATASETS} >= {"transactions", "survey", "subscriptions", "bank_accounts"}
     for path in fresh:

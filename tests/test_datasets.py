@@ -1,4 +1,4 @@
-"""Tests of coursekit.datasets: data folder, typed loaders, customer revenue."""
+"""Tests of coursekit.data.loaders: data folder, typed loaders, customer revenue."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coursekit import datasets as ds
-from coursekit.datagen import CATEGORIES, CHANNELS, REGIONS, make_transactions, write_transactions
+from coursekit.data import loaders as ds
+from coursekit.data.transactions import CATEGORIES, CHANNELS, REGIONS, make_transactions, write_transactions
 
 
 def test_data_dir_is_the_repository_folder(monkeypatch):
@@ -125,7 +125,7 @@ def test_customer_revenue_validates():
 
 
 def test_every_dataset_loads_through_coursekit_datasets():
-    from coursekit import datasets
+    from coursekit.data import loaders as datasets
 
     for name in datasets._ELSEWHERE:
         assert callable(getattr(datasets, name)), name

@@ -1,4 +1,4 @@
-"""Tests of coursekit.experiments: A/B intervals against published values, coverage, sample size,
+"""Tests of coursekit.models.experiments: A/B intervals against published values, coverage, sample size,
 and the campaign dataset."""
 
 from pathlib import Path
@@ -9,20 +9,7 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy.stats import chi2_contingency, norm
 
-from coursekit.experiments import (
-    CAMPAIGN_EFFECTS,
-    ABTest,
-    CampaignData,
-    ab_test,
-    ab_test_table,
-    load_campaign,
-    load_campaign_truth,
-    main,
-    make_campaign,
-    sample_size,
-    wilson_interval,
-    write_campaign,
-)
+from coursekit.models.experiments import (CAMPAIGN_EFFECTS, ABTest, CampaignData, ab_test, ab_test_table, load_campaign, load_campaign_truth, main, make_campaign, sample_size, wilson_interval, write_campaign)
 
 REPO_DATASETS = Path(__file__).resolve().parents[1] / "datasets"
 
@@ -291,7 +278,7 @@ def test_committed_campaign_files_are_regenerated_byte_for_byte(tmp_path):
     assert [p.name for p in fresh] == ["campaign_customers.csv", "campaign_truth.csv"]
     for path in fresh:
         committed = REPO_DATASETS / path.name
-        assert committed.is_file(), f"{committed} is missing; run `python -m coursekit.experiments datasets`"
+        assert committed.is_file(), f"{committed} is missing; run `python -m coursekit.models.experiments datasets`"
         assert committed.read_bytes() == path.read_bytes(), f"{path.name} differs; regenerate it"
 
 

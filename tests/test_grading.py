@@ -25,8 +25,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursekit import cli, grading, grading_report
-from coursekit.notebooks import repo_root
+from coursekit.course import cli
+from coursekit.course.grading import core as grading, report as grading_report
+from coursekit.course.notebooks import repo_root
 
 ROOT = repo_root()
 NOTEBOOK = "chapters/01_why_retention_matters"
@@ -227,7 +228,7 @@ def test_reasons(batch):
 def test_tampering_is_undone_and_reported(batch):
     mallory, trudy = batch["by"]["mallory"].reason, batch["by"]["trudy"].reason
     assert "builtins.abs replaced" in mallory
-    assert "coursekit.segments.top_share replaced" in mallory
+    assert "coursekit.models.concentration.top_share replaced" in mallory
     assert "review answer ch1_retention_counts_answer: uses builtins" in mallory
     assert "abs shadows a built-in" in trudy
     assert "name segments (set by the course) rebound" in trudy

@@ -1,4 +1,4 @@
-"""Tests of coursekit.loyalty: loyalty types, shares, the swing model, OLS and the H1-H3 test."""
+"""Tests of coursekit.models.loyalty: loyalty types, shares, the swing model, OLS and the H1-H3 test."""
 
 from __future__ import annotations
 
@@ -10,19 +10,8 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from coursekit import loyalty
-from coursekit.loyalty import (
-    LOYALTY_TYPES,
-    READING_SWING_WEIGHTS,
-    OLSResult,
-    Swing,
-    decision_table,
-    loyalty_type,
-    ols,
-    satisfied_but_left,
-    swing_effect,
-    type_shares,
-)
+from coursekit.models import loyalty
+from coursekit.models.loyalty import (LOYALTY_TYPES, READING_SWING_WEIGHTS, OLSResult, Swing, decision_table, loyalty_type, ols, satisfied_but_left, swing_effect, type_shares)
 
 ITEMS = ["believes_brand_best", "reevaluates_often", "switching_hassle", "price_sensitivity"]
 

@@ -12,7 +12,7 @@ import re
 import nbformat
 import pytest
 
-from coursekit import notebooks
+from coursekit.course import notebooks
 
 CHAPTERS = [p for p in notebooks.solution_notebooks() if p.parent.name == "chapters"]
 CJK = re.compile(r"[\u4e00-\u9fff]")

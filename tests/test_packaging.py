@@ -7,7 +7,7 @@ import tomllib
 
 import yaml
 
-from coursekit import notebooks
+from coursekit.course import notebooks
 
 ROOT = notebooks.repo_root()
 

@@ -1,4 +1,4 @@
-"""Tests of coursekit.programmes: break-even lift, programme NPV, copycats and win-back."""
+"""Tests of coursekit.models.programmes: break-even lift, programme NPV, copycats and win-back."""
 
 import math
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from coursekit.clv import clv
-from coursekit.programmes import WinBack, breakeven_lift, copycat, programme_npv, winback_value
+from coursekit.models.clv import clv
+from coursekit.models.programmes import WinBack, breakeven_lift, copycat, programme_npv, winback_value
 
 
 def multiple(r, d):

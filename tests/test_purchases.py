@@ -1,4 +1,4 @@
-"""Tests of coursekit.purchases: intervals, cycles, overdue list, anomalies, associations."""
+"""Tests of coursekit.models.purchases: intervals, cycles, overdue list, anomalies, associations."""
 
 from __future__ import annotations
 
@@ -10,15 +10,8 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from coursekit.datasets import load_orders
-from coursekit.purchases import (
-    basket_lift,
-    category_association,
-    interval_anomalies,
-    overdue,
-    purchase_cycles,
-    purchase_intervals,
-)
+from coursekit.data.loaders import load_orders
+from coursekit.models.purchases import (basket_lift, category_association, interval_anomalies, overdue, purchase_cycles, purchase_intervals)
 
 DAY = pd.Timedelta(days=1)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from coursekit import notebooks
+from coursekit.course import notebooks
 
 ROOT = notebooks.repo_root()
 SOURCES = notebooks.solution_notebooks()

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from coursekit.retention import churn_rate, expected_lifetime, retention_rate
+from coursekit.models.retention import churn_rate, expected_lifetime, retention_rate
 
 
 def test_rates_from_counts():

@@ -1,4 +1,4 @@
-"""Tests of the Chapter 4 part of coursekit.retention: cohort tables, Kaplan-Meier and the sBG model.
+"""Tests of the Chapter 4 part of coursekit.models.retention: cohort tables, Kaplan-Meier and the sBG model.
 
 Reference values are computed by hand (fractions written out below), by brute-force sums, by
 closed forms derived independently of the code, or taken from the published paper
@@ -15,27 +15,9 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy.special import betainc, betaln, hyp2f1
 
-from coursekit import retention as R
-from coursekit.clv import clv
-from coursekit.retention import (
-    FitError,
-    SBGFit,
-    cohort_table,
-    expected_lifetime,
-    fit_sbg,
-    fit_sbg_lifetimes,
-    kaplan_meier,
-    period_retention,
-    retention_table,
-    sbg_clv,
-    sbg_del,
-    sbg_expected_lifetime,
-    sbg_from_retention,
-    sbg_pmf,
-    sbg_project,
-    sbg_retention,
-    sbg_survival,
-)
+from coursekit.models import retention as R
+from coursekit.models.clv import clv
+from coursekit.models.retention import (FitError, SBGFit, cohort_table, expected_lifetime, fit_sbg, fit_sbg_lifetimes, kaplan_meier, period_retention, retention_table, sbg_clv, sbg_del, sbg_expected_lifetime, sbg_from_retention, sbg_pmf, sbg_project, sbg_retention, sbg_survival)
 
 # Table 1 of Fader & Hardie (2007), percent of 1,000 customers active at the start of years 0..12.
 REGULAR = np.array([100.0, 63.1, 46.8, 38.2, 32.6, 28.9, 26.2, 24.1, 22.3, 20.7, 19.4, 18.3, 17.3])

@@ -1,4 +1,4 @@
-"""Tests of coursekit.rfm: RFM table, quantile scores, segments, share of wallet."""
+"""Tests of coursekit.models.rfm: RFM table, quantile scores, segments, share of wallet."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from coursekit.datasets import load_orders
-from coursekit.rfm import SEGMENTS, rfm_scores, rfm_segment, rfm_table, segment_rules, share_of_wallet
+from coursekit.data.loaders import load_orders
+from coursekit.models.rfm import SEGMENTS, rfm_scores, rfm_segment, rfm_table, segment_rules, share_of_wallet
 
 
 @pytest.fixture(scope="module")

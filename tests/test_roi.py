@@ -1,4 +1,4 @@
-"""Tests of coursekit.roi: ROI, annualised ROI, payback period and the quoted database figures."""
+"""Tests of coursekit.models.roi: ROI, annualised ROI, payback period and the quoted database figures."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from coursekit.roi import annualised_roi, database_roi_examples, payback_period, roi
+from coursekit.models.roi import annualised_roi, database_roi_examples, payback_period, roi
 
 
 def test_roi_values():

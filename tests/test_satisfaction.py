@@ -1,4 +1,4 @@
-"""Tests of coursekit.satisfaction: hand-computed values, brute-force checks, the course data and every error."""
+"""Tests of coursekit.models.satisfaction: hand-computed values, brute-force checks, the course data and every error."""
 
 from __future__ import annotations
 
@@ -10,25 +10,8 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from coursekit import survey_data as sd
-from coursekit.satisfaction import (
-    CARE_ACTIONS,
-    DEFAULT_RESPONSE_BANDS,
-    IPA_QUADRANTS,
-    SATISFACTION_CLASSES,
-    NPSResult,
-    care_plan_cost,
-    derived_importance,
-    disconfirmation,
-    ipa,
-    keyword_counts,
-    keyword_matches,
-    nps,
-    nps_by,
-    retention_by_response,
-    satisfaction_class,
-    wilson_interval,
-)
+from coursekit.data import survey as sd
+from coursekit.models.satisfaction import (CARE_ACTIONS, DEFAULT_RESPONSE_BANDS, IPA_QUADRANTS, SATISFACTION_CLASSES, NPSResult, care_plan_cost, derived_importance, disconfirmation, ipa, keyword_counts, keyword_matches, nps, nps_by, retention_by_response, satisfaction_class, wilson_interval)
 
 
 @pytest.fixture(scope="module")

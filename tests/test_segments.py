@@ -1,4 +1,4 @@
-"""Tests of coursekit.segments: concentration and Lorenz curves, top shares, Gini."""
+"""Tests of coursekit.models.concentration: concentration and Lorenz curves, top shares, Gini."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from coursekit.segments import concentration_curve, gini, lorenz_curve, pareto_table, top_share
+from coursekit.models.concentration import concentration_curve, gini, lorenz_curve, pareto_table, top_share
 
 
 def test_concentration_curve_hand_values():
@@ -131,7 +131,7 @@ def test_fractions_are_validated():
 
 
 def test_segments_gathers_every_segmentation_of_the_course():
-    from coursekit import rfm, segments, value_matrix
+    from coursekit.models import rfm, concentration as segments, value_matrix
 
     assert segments.rfm_scores is rfm.rfm_scores and segments.value_matrix is value_matrix.value_matrix
     assert list(segments.STRATEGY_TABLE["quadrant"]) == ["I", "II", "III", "IV"]

@@ -1,4 +1,4 @@
-"""Tests of coursekit.service_chain: the links by hand, the recursion, the stochastic option."""
+"""Tests of coursekit.models.service_chain: the links by hand, the recursion, the stochastic option."""
 
 import math
 
@@ -7,14 +7,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from coursekit.service_chain import (
-    ChainParameters,
-    compare_investment,
-    customer_retention,
-    employee_retention,
-    service_quality,
-    simulate_chain,
-)
+from coursekit.models.service_chain import (ChainParameters, compare_investment, customer_retention, employee_retention, service_quality, simulate_chain)
 
 
 # ---------------------------------------------------------------------------------------------

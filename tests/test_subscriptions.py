@@ -1,4 +1,4 @@
-"""Tests of coursekit.subscriptions: the subscription dataset, the Fader-Hardie table, their loaders."""
+"""Tests of coursekit.data.subscriptions: the subscription dataset, the Fader-Hardie table, their loaders."""
 
 from __future__ import annotations
 
@@ -10,22 +10,9 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy.special import betaln
 
-from coursekit import subscriptions as subs
-from coursekit.retention import cohort_table, fit_sbg, fit_sbg_lifetimes, kaplan_meier, sbg_retention
-from coursekit.subscriptions import (
-    FADER_HARDIE_2007_TABLE1,
-    PLAN_CHURN,
-    PLAN_FEES,
-    PLANS,
-    SubscriptionsData,
-    fader_hardie_survivors,
-    load_fader_hardie,
-    load_subscriptions,
-    load_subscriptions_truth,
-    make_subscriptions,
-    write_fader_hardie,
-    write_subscriptions,
-)
+from coursekit.data import subscriptions as subs
+from coursekit.models.retention import cohort_table, fit_sbg, fit_sbg_lifetimes, kaplan_meier, sbg_retention
+from coursekit.data.subscriptions import (FADER_HARDIE_2007_TABLE1, PLAN_CHURN, PLAN_FEES, PLANS, SubscriptionsData, fader_hardie_survivors, load_fader_hardie, load_subscriptions, load_subscriptions_truth, make_subscriptions, write_fader_hardie, write_subscriptions)
 
 REPO_DATASETS = Path(__file__).resolve().parents[1] / "datasets"
 FILES = ["subscriptions.csv", "subscriptions_truth.csv", "fader_hardie_2007_table1.csv"]
@@ -44,12 +31,12 @@ def write_all(directory) -> list[Path]:
 # reproducibility
 # ------------------------------------------------------------------------------------------
 def test_committed_files_are_regenerated_byte_for_byte(tmp_path):
-    """`python -m coursekit.subscriptions datasets` reproduces the committed CSVs."""
+    """`python -m coursekit.data.subscriptions datasets` reproduces the committed CSVs."""
     fresh = write_all(tmp_path)
     assert [p.name for p in fresh] == FILES
     for path in fresh:
         committed = REPO_DATASETS / path.name
-        assert committed.is_file(), f"{committed} is missing; run `python -m coursekit.subscriptions datasets`"
+        assert committed.is_file(), f"{committed} is missing; run `python -m coursekit.data.subscriptions datasets`"
         assert committed.read_bytes() == path.read_bytes(), f"{path.name} differs from a fresh generation"
 
 

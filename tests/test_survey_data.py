@@ -1,4 +1,4 @@
-"""Tests of coursekit.survey_data: reproducible files, typed loaders, the planted effects, errors."""
+"""Tests of coursekit.data.survey: reproducible files, typed loaders, the planted effects, errors."""
 
 from __future__ import annotations
 
@@ -9,22 +9,9 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from coursekit import survey_data as sd
-from coursekit.bucket import HOLES
-from coursekit.survey_data import (
-    ATTRIBUTES,
-    INDUSTRIES,
-    LOYALTY_SHARES,
-    LOYALTY_TYPES,
-    SURVEY_COLUMNS,
-    SURVEY_SCALES,
-    ComplaintsData,
-    SurveyData,
-    make_complaints,
-    make_survey,
-    write_complaints,
-    write_survey,
-)
+from coursekit.data import survey as sd
+from coursekit.models.bucket import HOLES
+from coursekit.data.survey import (ATTRIBUTES, INDUSTRIES, LOYALTY_SHARES, LOYALTY_TYPES, SURVEY_COLUMNS, SURVEY_SCALES, ComplaintsData, SurveyData, make_complaints, make_survey, write_complaints, write_survey)
 
 REPO_DATASETS = Path(__file__).resolve().parents[1] / "datasets"
 SURVEY_FILES = ["survey.csv", "survey_importance.csv", "survey_truth.csv", "survey_truth_parameters.csv"]
@@ -62,7 +49,7 @@ def test_different_seed_different_data():
 
 
 def test_committed_files_are_regenerated_byte_for_byte(tmp_path):
-    """The committed CSVs equal a fresh generation (`python -m coursekit.survey_data datasets`)."""
+    """The committed CSVs equal a fresh generation (`python -m coursekit.data.survey datasets`)."""
     fresh = write_survey(tmp_path) + write_complaints(tmp_path)
     assert [p.name for p in fresh] == SURVEY_FILES + COMPLAINT_FILES
     for path in fresh:
@@ -293,7 +280,7 @@ def test_survey_parameters_hold_the_truth(survey_data):
 
 
 def test_ols_on_the_survey_recovers_the_structural_equations(survey_data):
-    """Brute-force least squares (normal equations), independent of coursekit.satisfaction."""
+    """Brute-force least squares (normal equations), independent of coursekit.models.satisfaction."""
     survey = survey_data.survey
 
     def ols(columns, outcome):

@@ -1,4 +1,4 @@
-"""Tests of coursekit.switching against hand-computed and brute-force values."""
+"""Tests of coursekit.models.switching against hand-computed and brute-force values."""
 
 from __future__ import annotations
 
@@ -9,16 +9,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from coursekit.switching import (
-    BARRIER_NAMES_ZH,
-    BARRIERS,
-    RETENTION_MODES,
-    SwitchDecision,
-    SwitchingCost,
-    retention_mode,
-    switch_is_worth_it,
-    switching_cost,
-)
+from coursekit.models.switching import (BARRIER_NAMES_ZH, BARRIERS, RETENTION_MODES, SwitchDecision, SwitchingCost, retention_mode, switch_is_worth_it, switching_cost)
 
 
 # --------------------------------------------------------------------------------------------

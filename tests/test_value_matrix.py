@@ -1,20 +1,12 @@
-"""Tests of coursekit.value_matrix: quadrants, strategy table and the two value axes from data."""
+"""Tests of coursekit.models.value_matrix: quadrants, strategy table and the two value axes from data."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from coursekit.datasets import load_orders
-from coursekit.value_matrix import (
-    QUADRANTS,
-    STRATEGY_TABLE,
-    current_value_from_orders,
-    growth_potential_from_wallet,
-    place_customers,
-    quadrant_summary,
-    value_matrix,
-)
+from coursekit.data.loaders import load_orders
+from coursekit.models.value_matrix import (QUADRANTS, STRATEGY_TABLE, current_value_from_orders, growth_potential_from_wallet, place_customers, quadrant_summary, value_matrix)
 
 
 # ---------------------------------------------------------------------------------------------

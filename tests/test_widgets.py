@@ -1,6 +1,7 @@
 import pytest
 
-from coursekit import bucket, clv, widgets
+from coursekit.models import bucket, clv
+from coursekit import widgets
 
 
 def test_clv_explorer_recomputes_with_the_tested_functions():

@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coursekit import database, purchases
-from coursekit.crm_sources import load_crm_identity, load_crm_people
+from coursekit.crm import database
+from coursekit.models import purchases
+from coursekit.data.crm_sources import load_crm_identity, load_crm_people
 from coursekit.widgets import chapter2
 
 

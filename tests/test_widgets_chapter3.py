@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coursekit import satisfaction, survey_data
+from coursekit.models import satisfaction
+from coursekit.data import survey as survey_data
 from coursekit.widgets import chapter3
 
 

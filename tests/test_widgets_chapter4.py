@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from coursekit import retention
+from coursekit.models import retention
 from coursekit.widgets import chapter4
 
 

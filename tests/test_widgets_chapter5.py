@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from coursekit import allocation
+from coursekit.models import allocation
 from coursekit.widgets import chapter5
 
 

@@ -1,4 +1,4 @@
-"""Tests of coursekit.wom against hand-computed values."""
+"""Tests of coursekit.models.wom against hand-computed values."""
 
 import math
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from coursekit.clv import clv
-from coursekit.wom import Reach, referral_value, word_of_mouth_reach
+from coursekit.models.clv import clv
+from coursekit.models.wom import Reach, referral_value, word_of_mouth_reach
 
 
 def test_reach_defaults():

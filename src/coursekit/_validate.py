@@ -8,9 +8,11 @@ calculators can be vectorised over a grid of inputs.
 
 from __future__ import annotations
 
+import datetime as _dt
 import numbers
 
 import numpy as np
+import pandas as pd
 
 __all__ = [
     "as_number_array",
@@ -19,6 +21,9 @@ __all__ = [
     "check_positive_int",
     "check_choice",
     "as_output",
+    "check_frame",
+    "check_seed",
+    "check_date",
 ]
 
 
@@ -101,3 +106,53 @@ def as_output(value):
     if arr.ndim == 0:
         return float(arr)
     return arr
+
+
+def check_frame(name: str, frame, columns=(), *, min_rows: int = 0, no_missing: bool = False) -> pd.DataFrame:
+    """Check that ``frame`` is a DataFrame holding ``columns``; return it unchanged.
+
+    ``min_rows=1`` refuses an empty frame; ``no_missing=True`` refuses missing
+    values in the named columns.  Every coursekit function that takes a frame
+    checks it here, so the messages read the same everywhere.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
+    wanted = list(dict.fromkeys(columns))
+    missing = [c for c in wanted if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"{name} must have the column(s) {wanted}; missing {missing} (it has {frame.columns.tolist()})"
+        )
+    if len(frame) < min_rows:
+        raise ValueError(f"{name} must hold at least {min_rows} row(s), got an empty DataFrame")
+    if no_missing:
+        for column in wanted:
+            n_missing = int(frame[column].isna().sum())
+            if n_missing:
+                raise ValueError(f"{name}[{column!r}] must not hold missing values; {n_missing} are missing")
+    return frame
+
+
+def check_seed(seed) -> int:
+    """Check a random seed: a whole number >= 0."""
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be a non-negative integer, got {type(seed).__name__} {seed!r}")
+    if seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed}")
+    return int(seed)
+
+
+def check_date(name: str, value, *, example: str = "2024-01-01") -> pd.Timestamp:
+    """Return a single date (str, datetime.date, numpy.datetime64 or Timestamp) as a midnight Timestamp."""
+    if not isinstance(value, (str, _dt.date, np.datetime64, pd.Timestamp)):
+        raise TypeError(
+            f"{name} must be a date given as an ISO string such as {example!r}, "
+            f"a datetime.date or a pandas.Timestamp, got {type(value).__name__} {value!r}"
+        )
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a date such as {example!r}, got {value!r}") from None
+    if pd.isna(stamp):
+        raise ValueError(f"{name} must be a date such as {example!r}, got a missing value {value!r}")
+    return stamp.normalize().as_unit("ns")

@@ -8,7 +8,7 @@ import ipywidgets as W
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .. import plotting
+from coursekit import plotting
 
 __all__ = ["Explorer", "float_slider", "int_slider"]
 

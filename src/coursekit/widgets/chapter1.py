@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .. import bucket as _bucket
-from .. import clv as _clv
-from .. import plotting
+from coursekit.models import bucket as _bucket
+from coursekit.models import clv as _clv
+from coursekit import plotting
 from ._core import Explorer
 from ._core import float_slider as _float_slider
 from ._core import int_slider as _int_slider

@@ -1,19 +1,19 @@
 r"""Chapter 2 explorers: the matching threshold and the churn early warning.
 
-Both explorers work on the course's customer database (:mod:`coursekit.database`)
+Both explorers work on the course's customer database (:mod:`coursekit.crm.database`)
 and score their answer against the truth kept in the answer files
-(:mod:`coursekit.crm_sources`), which a real firm never has.
+(:mod:`coursekit.data.crm_sources`), which a real firm never has.
 
 * :func:`matching_explorer` -- a slider for the score at which two records are
-  taken to be the same person (:func:`coursekit.database.match`).  The candidate
+  taken to be the same person (:func:`coursekit.crm.database.match`).  The candidate
   pairs and their scores are computed once; each move re-links the pairs at or
   above the threshold, takes the connected components as customers and
   reports the pairwise precision and recall
-  (:func:`coursekit.database.match_quality`) and the number of customers after
+  (:func:`coursekit.crm.database.match_quality`) and the number of customers after
   merging.  The picture shows precision, recall and the number of customers
   for every threshold of the slider, with the current one marked.
 * :func:`early_warning_explorer` -- the churn early-warning list
-  (:func:`coursekit.purchases.overdue`): a customer is flagged when the
+  (:func:`coursekit.models.purchases.overdue`): a customer is flagged when the
   silence since the last purchase exceeds ``tolerance`` times the customer's
   own purchase cycle.  A second slider sets one fixed cut-off in days for
   everybody, the rule the own-cycle list replaces.  The picture plots every
@@ -50,11 +50,11 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from matplotlib.ticker import FixedLocator, FormatStrFormatter, MultipleLocator, NullFormatter, NullLocator
 
-from .. import database as _database
-from .. import plotting
-from .._validate import check_number
-from .. import purchases as _purchases
-from ..crm_sources import REFERENCE_DATE, load_crm_identity, load_crm_people
+from coursekit.crm import database as _database
+from coursekit import plotting
+from coursekit._validate import check_number
+from coursekit.models import purchases as _purchases
+from coursekit.data.crm_sources import REFERENCE_DATE, load_crm_identity, load_crm_people
 from ._core import Explorer
 from ._core import float_slider as _float_slider
 from ._core import int_slider as _int_slider
@@ -212,8 +212,8 @@ def matching_explorer(contacts=None, truth=None, threshold=_database.THRESHOLD) 
         course database is built and its contacts are used.
     truth : pandas.Series or array-like, optional
         The true person of each record, aligned with ``contacts``, no missing
-        values; by default :func:`coursekit.database.true_person_ids`.
-    threshold : float, default :data:`coursekit.database.THRESHOLD`
+        values; by default :func:`coursekit.crm.database.true_person_ids`.
+    threshold : float, default :data:`coursekit.crm.database.THRESHOLD`
         Starting threshold, within :data:`THRESHOLD_RANGE`.
 
     Returns
@@ -382,7 +382,7 @@ def early_warning_explorer(cycles=None, churned=None, as_of=REFERENCE_DATE, tole
     churned : pandas.Series of bool, optional
         Whether each customer truly churned (from the answer file), indexed by
         customer; must cover every customer of ``cycles`` that has a cycle.
-        By default from :func:`coursekit.crm_sources.load_crm_people`.
+        By default from :func:`coursekit.data.crm_sources.load_crm_people`.
     as_of : str or Timestamp, default "2024-01-01"
         Day of the assessment.
     tolerance : float, default 1.5

@@ -1,16 +1,16 @@
 """Chapter 3 explorers: how fast complaints are answered, and what care by tier costs.
 
-* :func:`response_explorer` -- the complaint log of :mod:`coursekit.survey_data`
+* :func:`response_explorer` -- the complaint log of :mod:`coursekit.data.survey`
   split at a "quick response" threshold; sliders set the share of complaints
   the firm answers that quickly, the extra cost of a quick answer and the
   margin of a kept customer.  It shows the stay rate of all complainers, the
   customers kept and the cost per extra customer kept
-  (:func:`coursekit.satisfaction.retention_by_response`,
-  :func:`coursekit.satisfaction.care_plan_cost`).
+  (:func:`coursekit.models.satisfaction.retention_by_response`,
+  :func:`coursekit.models.satisfaction.care_plan_cost`).
 * :func:`care_plan_explorer` -- the tiered care plan (gold: a trip, silver:
   holiday gifts, ordinary: greeting cards) with a cost and a retention lift per
   tier; it shows cost and retained margin by tier
-  (:func:`coursekit.satisfaction.care_plan_cost`).
+  (:func:`coursekit.models.satisfaction.care_plan_cost`).
 
 The scenario of the response explorer is deliberately simple: moving a
 complaint from the slow group to the quick one is assumed to give it the
@@ -25,9 +25,9 @@ from functools import partial
 
 import numpy as np
 
-from .. import plotting
-from .. import satisfaction as _sat
-from .. import survey_data as _data
+from coursekit import plotting
+from coursekit.models import satisfaction as _sat
+from coursekit.data import survey as _data
 from ._core import Explorer, float_slider, int_slider
 
 __all__ = ["response_explorer", "care_plan_explorer", "CARE_PLAN_EXAMPLE", "BENCH"]
@@ -137,7 +137,7 @@ def response_explorer(threshold_hours=4, quick_share_pct=50, cost_per_quick=20.0
         Margin ($) earned from each complainer who stays.
     log : pandas.DataFrame, optional
         A complaint log with ``response_hours`` and ``stayed``; default
-        :func:`coursekit.survey_data.load_complaints`.
+        :func:`coursekit.data.survey.load_complaints`.
 
     Returns
     -------
@@ -245,7 +245,7 @@ def care_plan_explorer() -> Explorer:
     Returns
     -------
     Explorer
-        ``results`` holds the :func:`coursekit.satisfaction.care_plan_cost`
+        ``results`` holds the :func:`coursekit.models.satisfaction.care_plan_cost`
         table, the margin kept per dollar of care of each tier (``payback``)
         and the plan's ``net_value``, ``extra_retained`` and
         ``cost_per_extra_retained``.

@@ -16,7 +16,7 @@ for a cohort acquired at period 0,
 The summary gives the expected lifetime within the horizon, the unlimited
 expected lifetime (infinite when :math:`\alpha \le 1`), the discounted expected
 lifetime (DEL) and the CLV of a customer paying a margin at the start of every
-period while active (:func:`coursekit.retention.sbg_clv`, ``timing="start"``).
+period while active (:func:`coursekit.models.retention.sbg_clv`, ``timing="start"``).
 
 Examples
 --------
@@ -34,8 +34,8 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 from scipy.special import betaln
 
-from .. import plotting
-from .. import retention as _retention
+from coursekit import plotting
+from coursekit.models import retention as _retention
 from ._core import Explorer
 from ._core import float_slider as _float_slider
 from ._core import int_slider as _int_slider

@@ -1,13 +1,13 @@
 r"""Chapter 5 explorer: where a retention budget should go.
 
-The four quadrants of the customer value matrix (:data:`coursekit.allocation.EXAMPLE_SEGMENTS`)
+The four quadrants of the customer value matrix (:data:`coursekit.models.allocation.EXAMPLE_SEGMENTS`)
 can each receive Berry's three kinds of retention instrument
-(:data:`coursekit.allocation.BERRY_INSTRUMENTS`: financial, social, structural), each with
+(:data:`coursekit.models.allocation.BERRY_INSTRUMENTS`: financial, social, structural), each with
 diminishing returns.  For a total budget the explorer compares
 
-* the allocation that maximises customer equity (:func:`coursekit.allocation.allocate_budget`),
+* the allocation that maximises customer equity (:func:`coursekit.models.allocation.allocate_budget`),
 * with the naive even split, the same amount for every customer
-  (:func:`coursekit.allocation.even_split`),
+  (:func:`coursekit.models.allocation.even_split`),
 
 as grouped bars, one group per quadrant and one bar per instrument, and reports the customer
 equity of both, the gain from optimising and the shadow price of the budget (what one more
@@ -34,9 +34,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import allocation as _allocation
-from .. import plotting
-from ..value_matrix import STRATEGY_TABLE as _STRATEGY_TABLE
+from coursekit.models import allocation as _allocation
+from coursekit import plotting
+from coursekit.models.value_matrix import STRATEGY_TABLE as _STRATEGY_TABLE
 from ._core import Explorer
 from ._core import float_slider as _float_slider
 
@@ -119,7 +119,7 @@ def _draw_budget(ax, artists, budget, discount_rate, margin_ii):
 def budget_explorer(budget=300_000.0, discount_rate=0.10, margin_ii=60.0) -> Explorer:
     """Sliders for the retention budget, the discount rate and the margin credited to quadrant II.
 
-    Segments and instruments are the illustrative tables of :mod:`coursekit.allocation`.  The
+    Segments and instruments are the illustrative tables of :mod:`coursekit.models.allocation`.  The
     discount rate starts at 9 %: from there up, customer equity is concave in spend for these
     tables (``allocate_budget(...).concave``), so the optimum is the global one and the optimiser
     needs a single start -- which keeps each redraw fast.

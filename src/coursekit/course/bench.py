@@ -1,0 +1,170 @@
+"""``make bench``: measure the performance budgets of DESIGN.md and print a table.
+
+Measured here, never asserted in tests:
+
+* every solution notebook, Run All in a fresh kernel (kernel start included) — budget 10 s;
+* every widget callback (recompute + redraw), median of repeated slider moves — budget 100 ms;
+* the leaky bucket with 10 million customers over 120 months (one stochastic run) — "well under 1 s";
+* building the customer database ≤ 2 s; matching 100,000 contact records ≤ 10 s; an sBG fit ≤ 20 ms;
+  the retention-budget allocator (10 segments × 3 instruments) ≤ 1 s;
+* grading 100 Chapter 1 submissions with ``coursekit grade`` and with plain sequential
+  ``nbgrader autograde`` in the same run (times and ratio);
+* ``make test`` on a fresh clone of the repository, install included — budget 10 minutes.
+
+The table is printed and written to a Markdown file (default ``build/bench.md``).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from coursekit.course import notebooks
+
+__all__ = ["measure_notebooks", "measure_widgets", "measure_bucket", "measure_fresh_clone", "main"]
+
+
+def _row(what, budget, seconds, limit):
+    status = "ok" if seconds <= limit else "OVER BUDGET"
+    shown = f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+    return (what, budget, shown, status)
+
+
+def measure_notebooks():
+    rows = []
+    for path in notebooks.solution_notebooks():
+        _, seconds = notebooks.execute(path, inplace=False)
+        rows.append(_row(f"Run All: {path.parent.name}/{path.name}", "≤ 10 s", seconds, 10))
+    return rows
+
+
+def _median_callback(explorer, moves):
+    times = []
+    for values in moves:
+        start = time.perf_counter()
+        explorer.set(**values)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure_widgets():
+    from coursekit import widgets
+
+    from coursekit.cases import casedata, casedata2
+
+    rows = []
+    for module in (*widgets.CHAPTER_MODULES, casedata, casedata2):
+        for name, (factory, moves) in module.BENCH.items():
+            seconds = _median_callback(factory(), moves)
+            rows.append(_row(f"Widget callback: {name} (median)", "≤ 100 ms", seconds, 0.1))
+    return rows
+
+
+def measure_bucket(repeats: int = 5):
+    from coursekit.models.bucket import Bucket, HOLES, simulate
+
+    b = Bucket(leak_rates={h: 0.004 for h in HOLES}, inflow=200_000, initial=10_000_000)
+    times = []
+    for seed in range(repeats):
+        start = time.perf_counter()
+        simulate(b, 120, seed=seed)
+        times.append(time.perf_counter() - start)
+    return [_row("Bucket simulation: 10 million customers × 120 months (median)", "< 1 s",
+                 statistics.median(times), 1.0)]
+
+
+def _median_time(func, repeats):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure_models():
+    """The calculators with a budget of their own (issues 3 and 4)."""
+    import pandas as pd
+
+    from coursekit.models import allocation, retention
+    from coursekit.crm import database
+    from coursekit.data.crm_sources import make_contacts
+    from coursekit.data.subscriptions import fader_hardie_survivors
+
+    rows = [_row("Customer database: build from the raw files (median of 3)", "≤ 2 s",
+                 _median_time(lambda: database.build_database().close(), 3), 2.0)]
+    contacts, _ = database.clean_contacts(make_contacts(100_000))
+    rows.append(_row("Duplicate matching: 100,000 contact records (blocking)", "≤ 10 s",
+                     _median_time(lambda: database.match(contacts), 1), 10.0))
+    survivors = fader_hardie_survivors("regular", 7)
+    rows.append(_row("sBG fit: Fader-Hardie regular cohort, years 0-7 (median of 50)", "≤ 20 ms",
+                     _median_time(lambda: retention.fit_sbg(survivors), 50), 0.02))
+    base = allocation.EXAMPLE_SEGMENTS
+    segments = pd.DataFrame({
+        "segment": [f"S{i}" for i in range(10)],
+        "customers": [int(base["customers"].iloc[i % 4]) + 100 * i for i in range(10)],
+        "margin": [float(base["margin"].iloc[i % 4]) * (1 + 0.05 * i) for i in range(10)],
+        "retention": [float(base["retention"].iloc[i % 4]) for i in range(10)],
+    })
+    rows.append(_row("Budget allocator: 10 segments × 3 instruments (median of 5)", "≤ 1 s",
+                     _median_time(lambda: allocation.allocate_budget(segments, allocation.BERRY_INSTRUMENTS,
+                                                                     500_000), 5), 1.0))
+    return rows
+
+
+def measure_grading_throughput(n: int = 100):
+    """Issue 6: `coursekit grade` vs plain sequential `nbgrader autograde` on the same submissions."""
+    from coursekit.course.grading.core import measure_grading
+
+    m = measure_grading(n=n)
+    what = f"Grading {m['n']} Chapter 1 submissions"
+    return [
+        (f"{what}: coursekit grade (--jobs {m['jobs']})", "—", f"{m['coursekit_seconds']:.1f} s", "ok"),
+        (f"{what}: nbgrader autograde (sequential)", "—", f"{m['nbgrader_seconds']:.1f} s", "ok"),
+        (f"{what}: speed-up, scores agree: {m['scores_agree']}", "> 1×", f"{m['ratio']:.2f}×",
+         "ok" if m["ratio"] > 1 and m["scores_agree"] else "CHECK"),
+    ]
+
+
+def measure_fresh_clone():
+    root = notebooks.repo_root()
+    with tempfile.TemporaryDirectory() as tmp:
+        clone = Path(tmp) / "coursekit"
+        subprocess.run(["git", "clone", "--quiet", str(root), str(clone)], check=True)
+        env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+        env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p)
+        start = time.perf_counter()
+        result = subprocess.run(["make", "test"], cwd=clone, env=env, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+    what = "`make test` on a fresh clone (install included)"
+    if result.returncode != 0:
+        return [(what, "≤ 10 min", f"{seconds:.0f} s", "FAILED")]
+    return [_row(what, "≤ 10 min", seconds, 600)]
+
+
+def main(output: str = "build/bench.md", fresh_clone: bool = True, grading: bool = True) -> str:
+    rows = measure_notebooks() + measure_widgets() + measure_bucket() + measure_models()
+    if grading:
+        rows += measure_grading_throughput()
+    if fresh_clone:
+        rows += measure_fresh_clone()
+    header = ("measurement", "budget", "measured", "status")
+    lines = [
+        f"# coursekit benchmark ({platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()})",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]
+    table = "\n".join(lines) + "\n"
+    print(table)
+    out = Path(output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(table, encoding="utf-8")
+    print(f"written to {out}")
+    return table

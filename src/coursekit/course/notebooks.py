@@ -1,0 +1,225 @@
+"""Building the course's notebooks: execute the sources, generate student versions.
+
+The single source of every notebook is ``solutions/<assignment>/NN_name.ipynb``
+(nbgrader format).  Two steps turn it into what students and tests see:
+
+1. :func:`execute` runs a solution notebook top to bottom in a fresh kernel
+   and stores its outputs, so the committed solutions show every number and
+   plot (``pytest`` later re-runs them under strict nbval and compares);
+2. :func:`generate` calls nbgrader's own converter
+   (``nbgrader generate_assignment``) to write the student versions into
+   ``chapters/`` and ``cases/``: outputs cleared, solutions replaced by stubs,
+   hidden tests removed, cells locked and checksummed.
+
+Both are wrapped by ``coursekit release`` (``make release``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from coursekit._validate import check_number
+
+__all__ = ["ASSIGNMENTS", "INSTRUCTOR_ONLY", "repo_root", "solution_notebooks", "execute", "generate",
+           "is_instructor_only", "drop_instructor_cells", "DropInstructorCells", "case_index", "write_case_index"]
+
+#: nbgrader assignments of this course: each is a folder in ``solutions/``
+#: whose student version is written to the folder of the same name at the root.
+ASSIGNMENTS = ("chapters", "cases")
+
+
+def repo_root() -> Path:
+    """Return the repository root (the nbgrader course directory)."""
+    return Path(__file__).resolve().parents[3]
+
+
+def solution_notebooks(root: Path | None = None) -> list[Path]:
+    """List every source notebook under ``solutions/``, sorted by path."""
+    root = repo_root() if root is None else Path(root)
+    return sorted(
+        p for p in (root / "solutions").glob("*/*.ipynb") if ".ipynb_checkpoints" not in p.parts
+    )
+
+
+def execute(path, *, timeout: float = 300, inplace: bool = True) -> tuple[nbformat.NotebookNode, float]:
+    """Run a notebook top to bottom in a fresh kernel.
+
+    Parameters
+    ----------
+    path : str or Path
+        The notebook to run; its folder is the kernel's working directory.
+    timeout : float, default 300
+        Seconds allowed per cell.
+    inplace : bool, default True
+        Write the executed notebook back to ``path``.
+
+    Returns
+    -------
+    (notebook, seconds)
+        The executed notebook and the wall time of the run, kernel start included.
+
+    Notes
+    -----
+    Cell timing metadata, widget state and widget views (random model ids) are
+    not stored, so that executing an unchanged notebook twice gives the same file.
+    """
+    path = Path(path)
+    if path.suffix != ".ipynb" or not path.is_file():
+        raise ValueError(f"path must be an existing .ipynb file, got {str(path)!r}")
+    timeout = check_number("timeout", timeout, low=0, low_open=True)
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+        store_widget_state=False,
+    )
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    _drop_widget_views(nb)
+    if inplace:
+        nbformat.write(nb, path)
+    return nb, seconds
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def _drop_widget_views(nb) -> None:
+    """Remove live-widget views from the outputs (their model ids are random and,
+    without stored widget state, a saved view shows nothing); the text form stays."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
+
+
+#: Cell tag for what only the instructor's (solution) version shows: teaching notes
+#: and worked answers to discussion questions.  Student versions drop these cells.
+INSTRUCTOR_ONLY = "instructor-only"
+
+
+def is_instructor_only(cell) -> bool:
+    """True for a cell tagged :data:`INSTRUCTOR_ONLY`."""
+    return INSTRUCTOR_ONLY in cell.get("metadata", {}).get("tags", [])
+
+
+def drop_instructor_cells(nb):
+    """Remove every :data:`INSTRUCTOR_ONLY` cell from ``nb`` (in place) and return it."""
+    nb.cells = [cell for cell in nb.cells if not is_instructor_only(cell)]
+    return nb
+
+
+try:  # the nbgrader preprocessor is only needed where nbgrader is installed (teachers, tests)
+    from nbgrader.preprocessors import NbGraderPreprocessor as _NbGraderPreprocessor
+except ImportError:  # pragma: no cover - nbgrader is part of the dev extra
+    _NbGraderPreprocessor = None
+
+if _NbGraderPreprocessor is not None:
+
+    class DropInstructorCells(_NbGraderPreprocessor):
+        """nbgrader preprocessor: leave :data:`INSTRUCTOR_ONLY` cells out of student versions.
+
+        ``nbgrader_config.py`` puts it first in ``GenerateAssignment.preprocessors``,
+        so nbgrader's own converter produces the student notebooks as usual, minus
+        the teaching notes.
+        """
+
+        def preprocess(self, nb, resources):
+            return drop_instructor_cells(nb), resources
+
+
+def case_index(root: Path | None = None) -> str:
+    """The Markdown index of the case library, built from the case notebooks' metadata.
+
+    Each source notebook in ``solutions/cases/`` carries ``metadata["coursekit"]``
+    with ``title``, ``chapters`` (list of chapter numbers), ``minutes`` (time
+    needed) and ``skills`` (list of strings).  ``coursekit release`` writes the
+    index to ``solutions/cases/README.md``, which nbgrader copies to ``cases/``.
+    """
+    root = repo_root() if root is None else Path(root)
+    rows = []
+    for path in sorted((root / "solutions" / "cases").glob("*.ipynb")):
+        meta = nbformat.read(path, as_version=4).metadata.get("coursekit")
+        if not meta or not {"title", "chapters", "minutes", "skills"} <= set(meta):
+            raise ValueError(f"{path.name}: metadata['coursekit'] needs title, chapters, minutes and skills")
+        chapters = ", ".join(str(c) for c in sorted(meta["chapters"]))
+        rows.append(f"| [{meta['title']}]({path.name}) | {chapters} | {meta['minutes']} min | "
+                    f"{'; '.join(meta['skills'])} |")
+    header = [
+        "# Case library",
+        "",
+        "Case studies retold from the course readings, each with data to work with, autograded",
+        "questions and discussion questions. Open a case in JupyterLab and run it top to bottom;",
+        "answer the ✏️ questions in place. (This index is generated from the notebooks by",
+        "`make release`; the instructor's versions with worked answers and teaching notes are in",
+        "`solutions/cases/`.)",
+        "",
+        "| Case | Chapters | Time | Skills practised |",
+        "|---|---|---|---|",
+    ]
+    return "\n".join(header + rows) + "\n"
+
+
+def write_case_index(root: Path | None = None) -> Path | None:
+    """Write :func:`case_index` to ``solutions/cases/README.md`` (if there are cases)."""
+    root = repo_root() if root is None else Path(root)
+    folder = root / "solutions" / "cases"
+    if not any(folder.glob("*.ipynb")):
+        return None
+    path = folder / "README.md"
+    path.write_text(case_index(root), encoding="utf-8")
+    return path
+
+
+def _nbgrader_env() -> dict:
+    """Environment for the nbgrader command: this interpreter's ``bin`` first on PATH
+    (nbgrader runs ``alembic`` by name)."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def generate(assignment: str, root: Path | None = None) -> list[Path]:
+    """Write the student versions of ``solutions/<assignment>/`` to ``<root>/<assignment>/``.
+
+    Runs ``nbgrader generate_assignment <assignment> --force`` in ``root`` (the
+    course directory configured by ``nbgrader_config.py``).
+
+    Parameters
+    ----------
+    assignment : {"chapters", "cases"}
+        Which folder of ``solutions/`` to convert.
+    root : Path, optional
+        Course directory holding ``nbgrader_config.py`` and ``solutions/``;
+        defaults to the repository root.
+
+    Returns
+    -------
+    list of Path
+        The student notebooks written.
+    """
+    if assignment not in ASSIGNMENTS:
+        raise ValueError(f"assignment must be one of {ASSIGNMENTS}, got {assignment!r}")
+    root = repo_root() if root is None else Path(root)
+    if not (root / "solutions" / assignment).is_dir():
+        raise ValueError(f"no source folder {root / 'solutions' / assignment}")
+    nbgrader = Path(sys.executable).parent / "nbgrader"
+    cmd = [str(nbgrader) if nbgrader.exists() else "nbgrader", "generate_assignment", assignment, "--force"]
+    result = subprocess.run(cmd, cwd=root, env=_nbgrader_env(), capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n{result.stdout}\n{result.stderr}")
+    out = root / assignment
+    for junk in (out / ".ipynb_checkpoints",):
+        shutil.rmtree(junk, ignore_errors=True)
+    return sorted(out.glob("*.ipynb"))
