@@ -11,7 +11,8 @@ from numpy.testing import assert_allclose
 from scipy.special import betaln
 
 from coursekit.data import subscriptions as subs
-from coursekit.models.retention import cohort_table, fit_sbg, fit_sbg_lifetimes, kaplan_meier, sbg_retention
+from coursekit.models.retention import cohort_table
+from coursekit.models.survival import fit_sbg, fit_sbg_lifetimes, kaplan_meier, sbg_retention
 from coursekit.data.subscriptions import (FADER_HARDIE_2007_TABLE1, PLAN_CHURN, PLAN_FEES, PLANS, SubscriptionsData, fader_hardie_survivors, load_fader_hardie, load_subscriptions, load_subscriptions_truth, make_subscriptions, write_fader_hardie, write_subscriptions)
 
 REPO_DATASETS = Path(__file__).resolve().parents[1] / "datasets"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from coursekit.models import retention
+from coursekit.models import survival
 from coursekit.widgets import chapter4
 
 
@@ -17,9 +17,9 @@ def test_default_is_the_fader_hardie_regular_cohort():
     assert r["mean_churn"] == pytest.approx(0.704 / 1.886)
     assert r["retention_first"] == pytest.approx(1.182 / 1.886)
     assert r["retention_last"] == pytest.approx((1.182 + 11) / (1.886 + 11))
-    assert r["survival_end"] == pytest.approx(retention.sbg_survival(0.704, 1.182, 12))
+    assert r["survival_end"] == pytest.approx(survival.sbg_survival(0.704, 1.182, 12))
     assert r["survival_end_flat"] == pytest.approx((1.182 / 1.886) ** 12)
-    assert r["lifetime_horizon"] == pytest.approx(retention.sbg_expected_lifetime(0.704, 1.182, horizon=12))
+    assert r["lifetime_horizon"] == pytest.approx(survival.sbg_expected_lifetime(0.704, 1.182, horizon=12))
     assert math.isinf(r["lifetime"]), "alpha <= 1: the mean lifetime is infinite"
     assert r["del"] == pytest.approx(3.6951474, rel=1e-6)
     assert r["clv"] == pytest.approx(100 * r["del"])

@@ -24,6 +24,15 @@ __all__ = [
     "check_frame",
     "check_seed",
     "check_date",
+    "check_numeric",
+    "check_whole_numbers",
+    "check_vector",
+    "check_flags",
+    "check_column_name",
+    "check_column_names",
+    "check_date_column",
+    "check_numeric_column",
+    "check_periods",
 ]
 
 
@@ -121,15 +130,20 @@ def check_frame(name: str, frame, columns=(), *, min_rows: int = 0, no_missing: 
     missing = [c for c in wanted if c not in frame.columns]
     if missing:
         raise ValueError(
-            f"{name} must have the column(s) {wanted}; missing {missing} (it has {frame.columns.tolist()})"
+            f"{name} must have the column(s) {missing}, got the columns {frame.columns.tolist()} "
+            f"(it needs {wanted})"
         )
     if len(frame) < min_rows:
-        raise ValueError(f"{name} must hold at least {min_rows} row(s), got an empty DataFrame")
+        rows = "one row" if min_rows == 1 else f"{min_rows} rows"
+        raise ValueError(f"{name} must hold at least {rows}, got {len(frame)}")
     if no_missing:
         for column in wanted:
             n_missing = int(frame[column].isna().sum())
             if n_missing:
-                raise ValueError(f"{name}[{column!r}] must not hold missing values; {n_missing} are missing")
+                raise ValueError(
+                    f"{name}[{column!r}] must not hold missing values, got {n_missing} missing; "
+                    "drop or fill those rows first"
+                )
     return frame
 
 
@@ -155,4 +169,152 @@ def check_date(name: str, value, *, example: str = "2024-01-01") -> pd.Timestamp
         raise ValueError(f"{name} must be a date such as {example!r}, got {value!r}") from None
     if pd.isna(stamp):
         raise ValueError(f"{name} must be a date such as {example!r}, got a missing value {value!r}")
+    if stamp.tzinfo is not None:
+        raise ValueError(f"{name} must be a date without a time zone, got {value!r}")
     return stamp.normalize().as_unit("ns")
+
+
+def check_numeric(name: str, value) -> None:
+    """Refuse arrays of strings or booleans where numbers are expected (NumPy would convert them)."""
+    if isinstance(value, (pd.Series, pd.Index)):
+        if pd.api.types.is_bool_dtype(value) or not pd.api.types.is_numeric_dtype(value):
+            raise TypeError(f"{name} must hold numbers, got a Series of dtype {value.dtype}")
+        return
+    kind = np.asarray(value).dtype.kind
+    if kind in "USb":
+        raise TypeError(f"{name} must hold numbers, got {'booleans' if kind == 'b' else 'text'}: {value!r}")
+
+def check_whole_numbers(name: str, value, *, minimum: int) -> np.ndarray:
+    """Return ``value`` as a float array of whole numbers >= ``minimum`` (scalar or array)."""
+    check_numeric(name, value)
+    arr = as_number_array(name, value)
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must hold finite whole numbers, got {value!r}")
+    fractional = arr != np.round(arr)
+    if fractional.any():
+        raise ValueError(f"{name} must hold whole numbers, got {arr[fractional].flat[0]:g}")
+    small = arr < minimum
+    if small.any():
+        raise ValueError(f"{name} must hold whole numbers >= {minimum}, got {arr[small].flat[0]:g}")
+    return arr
+
+def check_vector(name: str, value) -> np.ndarray:
+    """Return a non-empty one-dimensional float array (no NaN)."""
+    if isinstance(value, pd.DataFrame):
+        raise TypeError(f"{name} must be one-dimensional (a list, array or Series), got a DataFrame")
+    check_numeric(name, value)
+    arr = as_number_array(name, value)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got an array of shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    return arr
+
+def check_flags(name: str, value, size: int) -> np.ndarray:
+    """Return a boolean array of length ``size`` from booleans or 0/1 numbers."""
+    if isinstance(value, pd.DataFrame):
+        raise TypeError(f"{name} must be one-dimensional booleans, got a DataFrame")
+    if isinstance(value, (pd.Series, pd.Index, pd.api.extensions.ExtensionArray)) and pd.isna(value).any():
+        raise ValueError(f"{name} must hold True or False, got missing values")
+    arr = np.asarray(value)
+    if arr.dtype == object:  # e.g. a nullable boolean Series, or a list mixing bools and numbers
+        try:
+            arr = arr.astype(float)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must hold booleans (True = churn observed), got {value!r}") from None
+    if arr.dtype.kind == "f" and np.isnan(arr).any():
+        raise ValueError(f"{name} must hold True or False, got NaN")
+    if arr.dtype.kind in "iuf":
+        outside = ~np.isin(arr, (0, 1))
+        if outside.any():
+            raise ValueError(f"{name} must hold True/False (or 1/0), got other values such as {arr[outside].flat[0]!r}")
+        arr = arr.astype(bool)
+    elif arr.dtype != bool:
+        raise TypeError(f"{name} must hold booleans (True = churn observed), got dtype {arr.dtype}")
+    if arr.ndim != 1 or arr.size != size:
+        raise ValueError(f"{name} must be one-dimensional with one flag per duration ({size}), got shape {arr.shape}")
+    return arr
+
+
+def check_column_name(name: str, value) -> str:
+    """A column argument must be a non-empty string."""
+    if not isinstance(value, str) or value == "":
+        raise TypeError(f"{name} must be a column name (a non-empty str), got {type(value).__name__} {value!r}")
+    return value
+
+
+def check_column_names(name: str, value) -> list[str]:
+    """A grouping argument: one column name or a non-empty sequence of distinct names."""
+    if isinstance(value, str):
+        value = (value,)
+    if not isinstance(value, (tuple, list)) or len(value) == 0:
+        raise TypeError(
+            f"{name} must be a column name or a non-empty tuple/list of column names, "
+            f"got {type(value).__name__} {value!r}"
+        )
+    keys = [check_column_name(name, v) for v in value]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"{name} must name distinct columns, got {value!r}")
+    return keys
+
+
+def check_date_column(name: str, frame: pd.DataFrame, column: str) -> pd.Series:
+    """The dates of ``frame[column]`` as calendar days (``datetime64[ns]`` at midnight)."""
+    values = frame[column]
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        raise ValueError(
+            f"{name}[{column!r}] must hold dates without a time zone, got {values.dtype}; "
+            "convert with .dt.tz_localize(None)"
+        )
+    if pd.api.types.is_datetime64_dtype(values.dtype):
+        days = values
+    elif pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
+        try:
+            days = pd.to_datetime(values, format="ISO8601")
+        except (TypeError, ValueError) as err:
+            raise ValueError(
+                f"{name}[{column!r}] must hold dates (datetime64 or ISO text such as '2023-04-27'): {err}"
+            ) from None
+        if isinstance(days.dtype, pd.DatetimeTZDtype):
+            raise ValueError(f"{name}[{column!r}] must hold dates without a time zone, got {days.dtype}")
+    else:
+        raise TypeError(
+            f"{name}[{column!r}] must hold dates (datetime64 or ISO text), got the dtype {values.dtype}"
+        )
+    return days.dt.normalize().astype("datetime64[ns]")
+
+
+def check_numeric_column(name: str, frame: pd.DataFrame, column: str, *, nonnegative: bool) -> pd.Series:
+    """``frame[column]`` as finite floats (and >= 0 if asked)."""
+    values = frame[column]
+    if pd.api.types.is_bool_dtype(values.dtype) or not pd.api.types.is_numeric_dtype(values.dtype):
+        raise TypeError(f"{name}[{column!r}] must hold numbers, got the dtype {values.dtype}")
+    values = values.astype(float)
+    arr = values.to_numpy()
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name}[{column!r}] must hold finite numbers, got {arr[~np.isfinite(arr)][0]!r}")
+    if nonnegative and (arr < 0).any():
+        raise ValueError(f"{name}[{column!r}] must hold numbers >= 0, got {arr[arr < 0][0]:g}")
+    return values
+
+
+def check_periods(name: str, value, *, minimum: int):
+    """Check a number of periods: a whole number >= ``minimum``, scalar or array.
+
+    Scalars go through :func:`check_positive_int` and come back as ``int``; arrays come back as
+    float arrays of whole numbers, so a notebook can evaluate several horizons at once.
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if np.ndim(value) == 0:
+        return check_positive_int(name, value, allow_zero=minimum == 0)
+    arr = as_number_array(name, value)
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must hold finite whole numbers, got {value!r}")
+    fractional = arr != np.round(arr)
+    if fractional.any():
+        raise ValueError(f"{name} must hold whole numbers, got {arr[fractional].flat[0]:g}")
+    too_small = arr < minimum
+    if too_small.any():
+        raise ValueError(f"{name} must hold integers >= {minimum}, got {arr[too_small].flat[0]:g}")
+    return arr

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from coursekit._validate import as_number_array, as_output as _as_output, check_choice, check_fraction, check_number, check_positive_int
+from coursekit._validate import as_number_array, as_output as _as_output, check_choice, check_fraction, check_number, check_periods, check_positive_int
 
 __all__ = [
     "lifetime_revenue",
@@ -46,28 +46,6 @@ __all__ = [
 def _check_discount(value):
     """A discount rate is any finite number strictly above -1."""
     return check_number("discount_rate", value, low=-1.0, low_open=True)
-
-
-def _check_count(name: str, value, *, minimum: int):
-    """Check a number of periods: a whole number >= ``minimum``, scalar or array.
-
-    Scalars go through :func:`check_positive_int` and come back as ``int``; arrays come back as
-    float arrays of whole numbers, so a notebook can evaluate several horizons at once.
-    """
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value.item()
-    if np.ndim(value) == 0:
-        return check_positive_int(name, value, allow_zero=minimum == 0)
-    arr = as_number_array(name, value)
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} must hold finite whole numbers, got {value!r}")
-    fractional = arr != np.round(arr)
-    if fractional.any():
-        raise ValueError(f"{name} must hold whole numbers, got {arr[fractional].flat[0]:g}")
-    too_small = arr < minimum
-    if too_small.any():
-        raise ValueError(f"{name} must hold integers >= {minimum}, got {arr[too_small].flat[0]:g}")
-    return arr
 
 
 def _geometric_sum(log_q, n):
@@ -291,7 +269,7 @@ def clv(margin, retention, discount_rate, periods=None, timing="end"):
         if timing == "end":
             return _as_output(m * _margin_multiple(r, d))
         return _as_output(m * (1.0 + np.asarray(d)) / gap)
-    t = _check_count("periods", periods, minimum=0)
+    t = check_periods("periods", periods, minimum=0)
     total = _geometric_sum(_log_ratio(r, d), t)
     if timing == "end":
         total = total * (np.asarray(r) / (1.0 + np.asarray(d)))
@@ -380,7 +358,7 @@ def _check_stream_args(discount_rate, profit_growth, acquisition_cost, horizon):
     d = _check_discount(discount_rate)
     g = check_number("profit_growth", profit_growth, low=-1.0, low_open=True)
     a = check_number("acquisition_cost", acquisition_cost, low=0.0)
-    h = None if horizon is None else _check_count("horizon", horizon, minimum=1)
+    h = None if horizon is None else check_periods("horizon", horizon, minimum=1)
     return d, g, a, h
 
 

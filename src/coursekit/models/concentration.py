@@ -12,10 +12,9 @@ with one value per customer:
   least valuable up;
 * :func:`gini` -- the Gini coefficient, one number for the inequality.
 
-The other segmentations of the course live in their own modules and are
-re-exported here, so that ``coursekit.models.concentration`` is the one place to look:
-RFM scores and segments (:mod:`coursekit.models.rfm`, Chapter 2) and the customer
-value matrix with its strategy table (:mod:`coursekit.models.value_matrix`, Chapter 5).
+The other segmentations of the course live in their own modules: RFM scores and
+segments (:mod:`coursekit.models.rfm`, Chapter 2) and the customer value matrix with
+its strategy table (:mod:`coursekit.models.value_matrix`, Chapter 5).
 
 The "80/20 rule" (the Pareto principle, named by J. M. Juran after Vilfredo
 Pareto's observations on income) is a rule of thumb, not a law: the share of
@@ -37,14 +36,9 @@ import pandas as pd
 
 from coursekit._validate import as_number_array, check_number
 
-from coursekit.models.rfm import rfm_scores, rfm_segment, rfm_table, segment_rules, share_of_wallet
-from coursekit.models.value_matrix import STRATEGY_TABLE, place_customers, quadrant_summary, value_matrix
 
 __all__ = [
     "concentration_curve", "top_share", "lorenz_curve", "gini", "pareto_table",
-    # re-exported from coursekit.models.rfm and coursekit.models.value_matrix
-    "rfm_table", "rfm_scores", "rfm_segment", "segment_rules", "share_of_wallet",
-    "STRATEGY_TABLE", "value_matrix", "place_customers", "quadrant_summary",
 ]
 
 

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy import linalg, stats
 
-from coursekit._validate import check_choice, check_fraction, check_number
+from coursekit._validate import check_choice, check_column_name, check_fraction, check_frame, check_number
 
 __all__ = [
     "LOYALTY_TYPES",
@@ -77,23 +77,9 @@ _TYPE_DTYPE = pd.CategoricalDtype(list(LOYALTY_TYPES), ordered=False)
 # --------------------------------------------------------------------------------------------
 # private helpers
 # --------------------------------------------------------------------------------------------
-def _check_frame(name: str, frame) -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
-    if len(frame) == 0:
-        raise ValueError(f"{name} must hold at least one row, got an empty DataFrame")
-    return frame
-
-
-def _check_column_name(name: str, value) -> str:
-    if not isinstance(value, str) or value == "":
-        raise TypeError(f"{name} must be a column name (a non-empty str), got {type(value).__name__} {value!r}")
-    return value
-
-
 def _numeric_column(frame: pd.DataFrame, column: str, argname: str, *, scale=None) -> np.ndarray:
     """Return a column as finite floats (optionally within ``scale``), naming the argument."""
-    _check_column_name(argname, column)
+    check_column_name(argname, column)
     if column not in frame.columns:
         raise ValueError(
             f"{argname}={column!r} is not a column of the frame; the columns are {frame.columns.tolist()}"
@@ -308,7 +294,7 @@ def loyalty_type(
     >>> loyalty_type(survey, with_rule=True)["rule"].tolist()
     [2, 2, 1, 4, 3]
     """
-    _check_frame("frame", frame)
+    check_frame("frame", frame, min_rows=1)
     r_cut = _check_cut("reevaluate_cut", reevaluate_cut)
     b_cut = _check_cut("belief_cut", belief_cut)
     p_cut = _check_cut("price_cut", price_cut)
@@ -667,8 +653,8 @@ def ols(frame, outcome, predictors, *, cov="classical", alpha=0.05) -> OLSResult
     >>> round(fit.r_squared, 4), fit.n, fit.df_resid
     (0.9976, 5, 3)
     """
-    _check_frame("frame", frame)
-    _check_column_name("outcome", outcome)
+    check_frame("frame", frame, min_rows=1)
+    check_column_name("outcome", outcome)
     if isinstance(predictors, str):
         predictors = [predictors]
     if not isinstance(predictors, (list, tuple, pd.Index)):
@@ -677,7 +663,7 @@ def ols(frame, outcome, predictors, *, cov="classical", alpha=0.05) -> OLSResult
     if not predictors:
         raise ValueError("predictors must name at least one column, got an empty list")
     for p in predictors:
-        _check_column_name("predictors", p)
+        check_column_name("predictors", p)
     if len(set(predictors)) != len(predictors):
         raise ValueError(f"predictors must be distinct, got {predictors!r}")
     if outcome in predictors:
@@ -846,7 +832,7 @@ def test_retention_hypotheses(
     >>> result["coefficient"].round(2).tolist()
     [0.46, 0.64, -0.01]
     """
-    _check_frame("frame", frame)
+    check_frame("frame", frame, min_rows=1)
     roles = {
         "perceived_value": perceived_value,
         "customer_value": customer_value,
@@ -854,7 +840,7 @@ def test_retention_hypotheses(
         "repurchase": repurchase,
     }
     for role, column in roles.items():
-        _check_column_name(role, column)
+        check_column_name(role, column)
     if len(set(roles.values())) != len(roles):
         raise ValueError(
             "perceived_value, customer_value, satisfaction and repurchase must name distinct columns, "
@@ -960,12 +946,12 @@ def satisfied_but_left(
     comparer              2     2         1.0
     user                  1     0         0.0
     """
-    _check_frame("frame", frame)
+    check_frame("frame", frame, min_rows=1)
     if np.ndim(satisfied_threshold) != 0:
         raise TypeError(f"satisfied_threshold must be a single number, got {satisfied_threshold!r}")
     theta = check_number("satisfied_threshold", satisfied_threshold)
     sat = _numeric_column(frame, satisfaction, "satisfaction")
-    _check_column_name("stayed", stayed)
+    check_column_name("stayed", stayed)
     if stayed not in frame.columns:
         raise ValueError(f"stayed={stayed!r} is not a column of the frame; the columns are {frame.columns.tolist()}")
     flags = frame[stayed]

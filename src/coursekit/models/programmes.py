@@ -42,8 +42,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from coursekit._validate import as_output, check_fraction, check_number, check_positive_int
-from coursekit.models.clv import _check_count, clv
+from coursekit._validate import as_output, check_fraction, check_number, check_periods, check_positive_int
+from coursekit.models.clv import clv
 
 __all__ = ["breakeven_lift", "programme_npv", "copycat", "WinBack", "winback_value"]
 
@@ -222,7 +222,7 @@ def programme_npv(
     n = check_number("customers", customers, low=0.0)
     k = check_number("upfront_cost_per_customer", upfront_cost_per_customer, low=0.0)
     f0 = check_number("fixed_cost", fixed_cost, low=0.0)
-    h = None if horizon is None else _check_count("horizon", horizon, minimum=0)
+    h = None if horizon is None else check_periods("horizon", horizon, minimum=0)
     improved = np.asarray(r) + np.asarray(u)
     bad = np.asarray(improved >= 1.0)
     if bad.any():

@@ -46,13 +46,23 @@ References
 
 from __future__ import annotations
 
-import datetime as _dt
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from coursekit._validate import check_choice, check_fraction, check_number, check_positive_int
+from coursekit._validate import (
+    check_choice,
+    check_column_name,
+    check_column_names,
+    check_date,
+    check_date_column,
+    check_fraction,
+    check_frame,
+    check_number,
+    check_numeric_column,
+    check_positive_int,
+)
 
 __all__ = [
     "purchase_intervals",
@@ -68,115 +78,15 @@ _DAY = pd.Timedelta(days=1)
 
 
 # --------------------------------------------------------------------------------------------
-# private helpers (also used by coursekit.models.rfm)
+# private helpers
 # --------------------------------------------------------------------------------------------
-def _check_column_name(name: str, value) -> str:
-    """A column argument must be a non-empty string."""
-    if not isinstance(value, str) or value == "":
-        raise TypeError(f"{name} must be a column name (a non-empty str), got {type(value).__name__} {value!r}")
-    return value
-
-
-def _check_keys(name: str, value) -> list[str]:
-    """A grouping argument: one column name or a non-empty sequence of distinct names."""
-    if isinstance(value, str):
-        value = (value,)
-    if not isinstance(value, (tuple, list)) or len(value) == 0:
-        raise TypeError(
-            f"{name} must be a column name or a non-empty tuple/list of column names, "
-            f"got {type(value).__name__} {value!r}"
-        )
-    keys = [_check_column_name(name, v) for v in value]
-    if len(set(keys)) != len(keys):
-        raise ValueError(f"{name} must name distinct columns, got {value!r}")
-    return keys
-
-
-def _check_frame(name: str, frame, columns: list[str]) -> None:
-    """Check that ``frame`` is a non-empty DataFrame with ``columns`` and no missing values in them."""
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
-    absent = [c for c in dict.fromkeys(columns) if c not in frame.columns]
-    if absent:
-        raise ValueError(
-            f"{name} must have the column(s) {absent}, got the columns {frame.columns.tolist()}"
-        )
-    if len(frame) == 0:
-        raise ValueError(f"{name} must hold at least one row, got an empty DataFrame")
-    for column in dict.fromkeys(columns):
-        n_missing = int(frame[column].isna().sum())
-        if n_missing:
-            raise ValueError(
-                f"{name}[{column!r}] must not hold missing values, got {n_missing} missing; "
-                "drop or fill those rows first"
-            )
-
-
-def _day_column(name: str, frame: pd.DataFrame, column: str) -> pd.Series:
-    """The dates of ``frame[column]`` as calendar days (``datetime64[ns]`` at midnight)."""
-    values = frame[column]
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        raise ValueError(
-            f"{name}[{column!r}] must hold dates without a time zone, got {values.dtype}; "
-            "convert with .dt.tz_localize(None)"
-        )
-    if pd.api.types.is_datetime64_dtype(values.dtype):
-        days = values
-    elif pd.api.types.is_string_dtype(values.dtype) or values.dtype == object:
-        try:
-            days = pd.to_datetime(values, format="ISO8601")
-        except (TypeError, ValueError) as err:
-            raise ValueError(
-                f"{name}[{column!r}] must hold dates (datetime64 or ISO text such as '2023-04-27'): {err}"
-            ) from None
-        if isinstance(days.dtype, pd.DatetimeTZDtype):
-            raise ValueError(f"{name}[{column!r}] must hold dates without a time zone, got {days.dtype}")
-    else:
-        raise TypeError(
-            f"{name}[{column!r}] must hold dates (datetime64 or ISO text), got the dtype {values.dtype}"
-        )
-    return days.dt.normalize().astype(_NS)
-
-
-def _as_day(name: str, value) -> pd.Timestamp:
-    """A single date (str, date, datetime, numpy.datetime64 or Timestamp) as a calendar day."""
-    if not isinstance(value, (str, _dt.date, np.datetime64, pd.Timestamp)):
-        raise TypeError(
-            f"{name} must be a date (str such as '2023-12-31', datetime.date or pandas.Timestamp), "
-            f"got {type(value).__name__} {value!r}"
-        )
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be a date such as '2023-12-31', got {value!r}: {err}") from None
-    if pd.isna(stamp):
-        raise ValueError(f"{name} must be a date, got a missing value {value!r}")
-    if stamp.tzinfo is not None:
-        raise ValueError(f"{name} must be a date without a time zone, got {value!r}")
-    return stamp.normalize().as_unit("ns")
-
-
-def _check_numeric(name: str, frame: pd.DataFrame, column: str, *, nonnegative: bool) -> pd.Series:
-    """``frame[column]`` as finite floats (and >= 0 if asked)."""
-    values = frame[column]
-    if pd.api.types.is_bool_dtype(values.dtype) or not pd.api.types.is_numeric_dtype(values.dtype):
-        raise TypeError(f"{name}[{column!r}] must hold numbers, got the dtype {values.dtype}")
-    values = values.astype(float)
-    arr = values.to_numpy()
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name}[{column!r}] must hold finite numbers, got {arr[~np.isfinite(arr)][0]!r}")
-    if nonnegative and (arr < 0).any():
-        raise ValueError(f"{name}[{column!r}] must hold numbers >= 0, got {arr[arr < 0][0]:g}")
-    return values
-
-
 def _occasions(orders, keys: list[str], date: str) -> pd.DataFrame:
     """Distinct (group, day) purchase occasions, sorted by group and day, with a RangeIndex.
 
     The private column ``_group`` numbers the groups 0, 1, ... in sorted order, so that later
     steps group by one integer column instead of re-factorising the key columns.
     """
-    _check_frame("orders", orders, keys + [date])
+    check_frame("orders", orders, keys + [date], min_rows=1, no_missing=True)
     if date in keys:
         raise ValueError(f"date must not be one of the grouping columns by={keys!r}, got date={date!r}")
     reserved = sorted(set(keys) & {"_group", "previous_date", "interval_days", "cycle_days", "ratio", "kind"})
@@ -185,7 +95,7 @@ def _occasions(orders, keys: list[str], date: str) -> pd.DataFrame:
             f"by must not use the column names that the result adds, got {reserved}; rename those columns first"
         )
     occ = orders[keys].copy()
-    occ[date] = _day_column("orders", orders, date)
+    occ[date] = check_date_column("orders", orders, date)
     occ = occ.drop_duplicates().sort_values(keys + [date], kind="mergesort").reset_index(drop=True)
     new_group = np.zeros(len(occ), dtype=bool)
     new_group[0] = True
@@ -279,8 +189,8 @@ def purchase_intervals(orders, by=("customer_id",), date="order_date") -> pd.Dat
     >>> len(gaps), float(gaps["interval_days"].median())
     (16773, 42.0)
     """
-    keys = _check_keys("by", by)
-    date = _check_column_name("date", date)
+    keys = check_column_names("by", by)
+    date = check_column_name("date", date)
     occ = _with_intervals(_occasions(orders, keys, date), date)
     out = occ[occ["previous_date"].notna()].drop(columns="_group").reset_index(drop=True)
     out["interval_days"] = out["interval_days"].astype("int64")
@@ -387,8 +297,8 @@ def purchase_cycles(orders, by=("customer_id",), date="order_date", min_purchase
     >>> float(cycles["cycle_days"].median())
     33.0
     """
-    keys = _check_keys("by", by)
-    date = _check_column_name("date", date)
+    keys = check_column_names("by", by)
+    date = check_column_name("date", date)
     min_purchases = check_positive_int("min_purchases", min_purchases)
     if min_purchases < 2:
         raise ValueError(f"min_purchases must be at least 2 (a cycle needs one interval), got {min_purchases}")
@@ -505,7 +415,7 @@ def overdue(cycles, as_of, tolerance=1.5) -> pd.DataFrame:
             f"cycles must have the columns ['last_purchase', 'cycle_days'] (the output of purchase_cycles), "
             f"got {cycles.columns.tolist()}"
         )
-    day = _as_day("as_of", as_of)
+    day = check_date("as_of", as_of)
     tolerance = check_number("tolerance", tolerance, low=0.0, low_open=True)
     if np.ndim(tolerance) != 0:
         raise TypeError(f"tolerance must be a single number, got {tolerance!r}")
@@ -626,8 +536,8 @@ def interval_anomalies(
     >>> found["kind"].value_counts().to_dict()
     {'short': 2384, 'long': 1449}
     """
-    keys = _check_keys("by", by)
-    date = _check_column_name("date", date)
+    keys = check_column_names("by", by)
+    date = check_column_name("date", date)
     threshold = check_number("threshold", threshold, low=1.0, low_open=True)
     if np.ndim(threshold) != 0:
         raise TypeError(f"threshold must be a single number, got {threshold!r}")
@@ -753,10 +663,10 @@ def category_association(
     >>> round(float(levels["correlation"].mean()), 3), round(float(changes["correlation"].mean()), 3)
     (0.955, 0.052)
     """
-    category = _check_column_name("category", category)
-    date = _check_column_name("date", date)
+    category = check_column_name("category", category)
+    date = check_column_name("date", date)
     if amount is not None:
-        amount = _check_column_name("amount", amount)
+        amount = check_column_name("amount", amount)
     if not isinstance(period, str) or period == "":
         raise TypeError(f"period must be a pandas frequency alias such as 'MS' or 'W', got {period!r}")
     try:
@@ -768,10 +678,10 @@ def category_association(
     check_choice("transform", transform, ("level", "diff"))
     check_choice("method", method, ("pearson", "spearman"))
     columns = [category, date] + ([amount] if amount is not None else [])
-    _check_frame("orders", orders, columns)
+    check_frame("orders", orders, columns, min_rows=1, no_missing=True)
 
-    frame = pd.DataFrame({"_day": _day_column("orders", orders, date), "_cat": orders[category]})
-    frame["_value"] = 1.0 if amount is None else _check_numeric("orders", orders, amount, nonnegative=False)
+    frame = pd.DataFrame({"_day": check_date_column("orders", orders, date), "_cat": orders[category]})
+    frame["_value"] = 1.0 if amount is None else check_numeric_column("orders", orders, amount, nonnegative=False)
     sales = frame.groupby([pd.Grouper(key="_day", freq=offset), "_cat"], observed=True)["_value"].sum()
     wide = sales.unstack("_cat", fill_value=0.0)
     full = pd.date_range(wide.index.min(), wide.index.max(), freq=offset)
@@ -891,8 +801,8 @@ def basket_lift(orders, basket="order_id", item="category", min_support=0.0, min
     >>> round(float(rules["lift"].min()), 3), round(float(rules["lift"].max()), 3)
     (0.978, 1.089)
     """
-    keys = _check_keys("basket", basket)
-    item = _check_column_name("item", item)
+    keys = check_column_names("basket", basket)
+    item = check_column_name("item", item)
     if item in keys:
         raise ValueError(f"item must not be one of the basket columns {keys!r}, got item={item!r}")
     min_support = check_fraction("min_support", min_support, allow_one=True)
@@ -900,7 +810,7 @@ def basket_lift(orders, basket="order_id", item="category", min_support=0.0, min
     for name, value in (("min_support", min_support), ("min_confidence", min_confidence)):
         if np.ndim(value) != 0:
             raise TypeError(f"{name} must be a single number, got {value!r}")
-    _check_frame("orders", orders, keys + [item])
+    check_frame("orders", orders, keys + [item], min_rows=1, no_missing=True)
 
     basket_code = orders.groupby(keys, sort=False, observed=True).ngroup().to_numpy()
     item_code, items = pd.factorize(orders[item], sort=True)

@@ -37,8 +37,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from coursekit._validate import as_output, check_choice, check_number, check_positive_int
-from coursekit.models.purchases import _DAY, _as_day, _check_column_name, _check_frame, _check_numeric, _day_column
+from coursekit._validate import (
+    as_output,
+    check_choice,
+    check_column_name,
+    check_date,
+    check_date_column,
+    check_frame,
+    check_number,
+    check_numeric_column,
+    check_positive_int,
+)
+
+_DAY = pd.Timedelta(days=1)
 
 __all__ = ["rfm_table", "rfm_scores", "segment_rules", "rfm_segment", "share_of_wallet", "SEGMENTS"]
 
@@ -161,18 +172,18 @@ def rfm_table(orders, as_of, customer="customer_id", date="order_date", amount="
     >>> float(table["recency_days"].median())
     151.0
     """
-    customer = _check_column_name("customer", customer)
-    date = _check_column_name("date", date)
-    amount = _check_column_name("amount", amount)
+    customer = check_column_name("customer", customer)
+    date = check_column_name("date", date)
+    amount = check_column_name("amount", amount)
     columns = [customer, date, amount]
     if order is not None:
-        columns.append(_check_column_name("order", order))
+        columns.append(check_column_name("order", order))
     if len(set(columns)) != len(columns):
         raise ValueError(f"customer, date, amount (and order) must be different columns, got {columns!r}")
-    day = _as_day("as_of", as_of)
-    _check_frame("orders", orders, columns)
-    days = _day_column("orders", orders, date)
-    values = _check_numeric("orders", orders, amount, nonnegative=True)
+    day = check_date("as_of", as_of)
+    check_frame("orders", orders, columns, min_rows=1, no_missing=True)
+    days = check_date_column("orders", orders, date)
+    values = check_numeric_column("orders", orders, amount, nonnegative=True)
     late = days > day
     if late.any():
         raise ValueError(
@@ -299,13 +310,13 @@ def rfm_scores(
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"table must be a pandas DataFrame (the output of rfm_table), got {type(table).__name__}")
     named = (("recency", recency), ("frequency", frequency), ("monetary", monetary))
-    columns = [_check_column_name(n, v) for n, v in named]
+    columns = [check_column_name(n, v) for n, v in named]
     bins = check_positive_int("bins", bins)
     if not 2 <= bins <= 9:
         raise ValueError(f"bins must be between 2 and 9 (single-digit scores), got {bins}")
     check_choice("ties", ties, ("first", "average"))
-    _check_frame("table", table, columns)
-    measures = {c: _check_numeric("table", table, c, nonnegative=True) for c in columns}
+    check_frame("table", table, columns, min_rows=1, no_missing=True)
+    measures = {c: check_numeric_column("table", table, c, nonnegative=True) for c in columns}
     result = pd.DataFrame(
         {
             "R": _scores(measures[columns[0]], bins, ties, ascending=False),
@@ -432,11 +443,11 @@ def rfm_segment(scores, r="R", f="F", m="M") -> pd.Series:
     """
     if not isinstance(scores, pd.DataFrame):
         raise TypeError(f"scores must be a pandas DataFrame (the output of rfm_scores), got {type(scores).__name__}")
-    names = [_check_column_name(n, v) for n, v in (("r", r), ("f", f), ("m", m))]
-    _check_frame("scores", scores, names)
+    names = [check_column_name(n, v) for n, v in (("r", r), ("f", f), ("m", m))]
+    check_frame("scores", scores, names, min_rows=1, no_missing=True)
     values = []
     for column in names:
-        col = _check_numeric("scores", scores, column, nonnegative=True).to_numpy()
+        col = check_numeric_column("scores", scores, column, nonnegative=True).to_numpy()
         bad = (col != np.round(col)) | (col < 1) | (col > 5)
         if bad.any():
             raise ValueError(

@@ -16,7 +16,7 @@ for a cohort acquired at period 0,
 The summary gives the expected lifetime within the horizon, the unlimited
 expected lifetime (infinite when :math:`\alpha \le 1`), the discounted expected
 lifetime (DEL) and the CLV of a customer paying a margin at the start of every
-period while active (:func:`coursekit.models.retention.sbg_clv`, ``timing="start"``).
+period while active (:func:`coursekit.models.survival.sbg_clv`, ``timing="start"``).
 
 Examples
 --------
@@ -35,7 +35,7 @@ from matplotlib.ticker import MaxNLocator
 from scipy.special import betaln
 
 from coursekit import plotting
-from coursekit.models import retention as _retention
+from coursekit.models import survival
 from ._core import Explorer
 from ._core import float_slider as _float_slider
 from ._core import int_slider as _int_slider
@@ -56,8 +56,8 @@ def _beta_density(alpha: float, beta: float) -> np.ndarray:
 def _draw_sbg(ax, artists, alpha, beta, horizon, discount_rate, margin):
     t = np.arange(horizon + 1)
     later = t[1:]
-    survival = _retention.sbg_survival(alpha, beta, t)
-    rates = _retention.sbg_retention(alpha, beta, later)
+    share_active = survival.sbg_survival(alpha, beta, t)
+    rates = survival.sbg_retention(alpha, beta, later)
     mean_churn = alpha / (alpha + beta)
     flat_survival = (1.0 - mean_churn) ** t
     flat_rates = np.full(later.size, 1.0 - mean_churn)
@@ -87,7 +87,7 @@ def _draw_sbg(ax, artists, alpha, beta, horizon, discount_rate, margin):
         side.grid(False)
         artists["mean"] = side.axvline(mean_churn, color=plotting.PALETTE[1], linewidth=1, linestyle="--")
         artists["side"] = side
-    artists["survival"].set_data(t, survival)
+    artists["survival"].set_data(t, share_active)
     artists["flat_survival"].set_data(t, flat_survival)
     artists["retention"].set_data(later, rates)
     artists["flat_retention"].set_data(later, flat_rates)
@@ -99,19 +99,19 @@ def _draw_sbg(ax, artists, alpha, beta, horizon, discount_rate, margin):
     ax.set_xlim(0, horizon)
     ax.set_ylim(0, 1.02)
 
-    lifetime_horizon = float(_retention.sbg_expected_lifetime(alpha, beta, horizon=horizon))
-    lifetime = float(_retention.sbg_expected_lifetime(alpha, beta)) if alpha > 1 else float("inf")
+    lifetime_horizon = float(survival.sbg_expected_lifetime(alpha, beta, horizon=horizon))
+    lifetime = float(survival.sbg_expected_lifetime(alpha, beta)) if alpha > 1 else float("inf")
     if discount_rate == 0 and alpha <= 1:
         del_value = clv_value = float("inf")
     else:
-        del_value = float(_retention.sbg_del(alpha, beta, discount_rate))
-        clv_value = float(_retention.sbg_clv(margin, alpha, beta, discount_rate))
+        del_value = float(survival.sbg_del(alpha, beta, discount_rate))
+        clv_value = float(survival.sbg_clv(margin, alpha, beta, discount_rate))
     results = {
         "mean_churn": mean_churn,
         "polarisation": 1.0 / (alpha + beta + 1.0),
         "retention_first": float(rates[0]),
         "retention_last": float(rates[-1]),
-        "survival_end": float(survival[-1]),
+        "survival_end": float(share_active[-1]),
         "survival_end_flat": float(flat_survival[-1]),
         "lifetime_horizon": lifetime_horizon,
         "lifetime": lifetime,
@@ -127,7 +127,7 @@ def _draw_sbg(ax, artists, alpha, beta, horizon, discount_rate, margin):
         f"{results['polarisation']:.2f}<br>"
         f"Retention rises from <b>{rates[0]:.1%}</b> (period 1) to <b>{rates[-1]:.1%}</b> (period {horizon}), "
         f"although no customer's churn probability changes.<br>"
-        f"Still active after {horizon} periods: <b>{survival[-1]:.1%}</b> "
+        f"Still active after {horizon} periods: <b>{share_active[-1]:.1%}</b> "
         f"(without heterogeneity: {flat_survival[-1]:.1%}).<br>"
         f"Expected lifetime within {horizon} periods: {lifetime_horizon:.2f}; unlimited: {lifetime_text}.<br>"
         f"At {discount_rate:.0%} a period and ${margin:,.0f} a period: {value_text}."

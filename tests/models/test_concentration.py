@@ -128,10 +128,3 @@ def test_fractions_are_validated():
         pareto_table([1, 2, 3], fractions=())
     with pytest.raises(TypeError, match="fraction"):
         top_share([1, 2, 3], "0.2")
-
-
-def test_segments_gathers_every_segmentation_of_the_course():
-    from coursekit.models import rfm, concentration as segments, value_matrix
-
-    assert segments.rfm_scores is rfm.rfm_scores and segments.value_matrix is value_matrix.value_matrix
-    assert list(segments.STRATEGY_TABLE["quadrant"]) == ["I", "II", "III", "IV"]

@@ -1,4 +1,4 @@
-"""Tests of the Chapter 4 part of coursekit.models.retention: cohort tables, Kaplan-Meier and the sBG model.
+"""Tests of coursekit.models.survival: Kaplan-Meier and the sBG model.
 
 Reference values are computed by hand (fractions written out below), by brute-force sums, by
 closed forms derived independently of the code, or taken from the published paper
@@ -13,11 +13,27 @@ import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
+from scipy import stats
 from scipy.special import betainc, betaln, hyp2f1
 
-from coursekit.models import retention as R
+from coursekit.models import survival as R
 from coursekit.models.clv import clv
-from coursekit.models.retention import (FitError, SBGFit, cohort_table, expected_lifetime, fit_sbg, fit_sbg_lifetimes, kaplan_meier, period_retention, retention_table, sbg_clv, sbg_del, sbg_expected_lifetime, sbg_from_retention, sbg_pmf, sbg_project, sbg_retention, sbg_survival)
+from coursekit.models.retention import expected_lifetime
+from coursekit.models.survival import (
+    FitError,
+    SBGFit,
+    fit_sbg,
+    fit_sbg_lifetimes,
+    kaplan_meier,
+    sbg_clv,
+    sbg_del,
+    sbg_expected_lifetime,
+    sbg_from_retention,
+    sbg_pmf,
+    sbg_project,
+    sbg_retention,
+    sbg_survival,
+)
 
 # Table 1 of Fader & Hardie (2007), percent of 1,000 customers active at the start of years 0..12.
 REGULAR = np.array([100.0, 63.1, 46.8, 38.2, 32.6, 28.9, 26.2, 24.1, 22.3, 20.7, 19.4, 18.3, 17.3])
@@ -415,66 +431,6 @@ def test_kaplan_meier_with_zero_durations_and_dtypes():
 
 
 # ------------------------------------------------------------------------------------------
-# cohort tables
-# ------------------------------------------------------------------------------------------
-@pytest.fixture
-def toy():
-    return pd.DataFrame(
-        {
-            "cohort": ["2023-02", "2023-01", "2023-01", "2023-01", "2023-01", "2023-02", "2023-03"],
-            "periods_observed": [1, 1, 2, 3, 3, 2, 1],
-            "churned": [True, True, True, False, False, False, False],
-        }
-    )
-
-
-def test_cohort_table_by_hand(toy):
-    table = cohort_table(toy)
-    assert table.index.tolist() == ["2023-01", "2023-02", "2023-03"]
-    assert table.columns.tolist() == [0, 1, 2, 3]
-    expected = np.array([[4, 3, 2, 2], [2, 1, 1, np.nan], [1, 1, np.nan, np.nan]], dtype=float)
-    assert_allclose(table.to_numpy(), expected)  # NaN where censored, never 0
-    shares = retention_table(table)
-    assert_allclose(shares.to_numpy(), expected / expected[:, :1])
-    rates = period_retention(table)
-    assert rates.columns.tolist() == [1, 2, 3]
-    assert_allclose(rates.to_numpy(), [[3 / 4, 2 / 3, 1.0], [1 / 2, 1.0, np.nan], [1.0, np.nan, np.nan]])
-
-
-def test_cohort_table_custom_columns_and_zero_rows(toy):
-    renamed = toy.rename(columns={"cohort": "c", "periods_observed": "d", "churned": "gone"})
-    table = cohort_table(renamed, cohort="c", duration="d", churned="gone")
-    assert table.index.name == "c"
-    # a cohort whose customers have all churned has real zeros, not NaN
-    gone = pd.DataFrame({"cohort": ["A", "A"], "periods_observed": [1, 2], "churned": [True, True]})
-    assert_allclose(cohort_table(gone).to_numpy(), [[2, 1, 0]])
-    assert_allclose(period_retention(pd.DataFrame([[2.0, 0.0, 0.0]], columns=range(3))).to_numpy(), [[0.0, np.nan]])
-
-
-def test_cohort_table_matches_brute_force_counts():
-    rng = np.random.default_rng(8)
-    n = 3000
-    cohort = rng.integers(0, 6, n)
-    lifetime = rng.geometric(rng.beta(1.0, 4.0, n))
-    horizon = 8 - cohort
-    frame = pd.DataFrame({"cohort": cohort, "periods_observed": np.minimum(lifetime, horizon),
-                          "churned": lifetime <= horizon})
-    table = cohort_table(frame)
-    for k in range(6):
-        for t in range(9):
-            value = table.loc[k, t]
-            if t > 8 - k:
-                assert np.isnan(value)
-            else:
-                assert value == np.sum((cohort == k) & (lifetime > t))
-    # the cohort-by-cohort shares agree with the product of the period retention rates
-    assert_allclose(retention_table(table).iloc[:, 1:].to_numpy(),
-                    np.cumprod(period_retention(table).to_numpy(), axis=1))
-
-
-# ------------------------------------------------------------------------------------------
-# error paths
-# ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("survivors", "error", "match"),
     [
@@ -609,57 +565,19 @@ def test_kaplan_meier_validates(kwargs, error, match):
         kaplan_meier(**args)
 
 
-def test_cohort_table_validates(toy):
-    with pytest.raises(TypeError, match="DataFrame"):
-        cohort_table(toy.to_numpy())
-    with pytest.raises(ValueError, match="not a column"):
-        cohort_table(toy, cohort="month")
-    with pytest.raises(ValueError, match="at least one row"):
-        cohort_table(toy.iloc[:0])
-    bad = toy.copy()
-    bad.loc[0, "periods_observed"] = -1
-    with pytest.raises(ValueError, match="whole numbers >= 0"):
-        cohort_table(bad)
-    bad = toy.copy()
-    bad.loc[0, "periods_observed"] = 0
-    with pytest.raises(ValueError, match="at least 1 period"):
-        cohort_table(bad)
-    bad = toy.astype({"cohort": object})
-    bad.loc[0, "cohort"] = None
-    with pytest.raises(ValueError, match="missing"):
-        cohort_table(bad)
-    bad = toy.assign(churned=["y"] * len(toy))
-    with pytest.raises(TypeError, match="booleans"):
-        cohort_table(bad)
-
-
-@pytest.mark.parametrize(
-    ("rows", "error", "match"),
-    [
-        ([[10.0, 12.0, 8.0]], ValueError, "must not increase"),
-        ([[10.0, -1.0, np.nan]], ValueError, ">= 0"),
-        ([[0.0, 0.0, 0.0]], ValueError, "size > 0"),
-        ([[np.nan, 1.0, 1.0]], ValueError, "cohort size in column 0"),
-        ([[10.0, np.nan, 5.0]], ValueError, "after a missing"),
-        ([[10.0, np.inf, 5.0]], ValueError, "finite"),
-    ],
-)
-def test_tables_validate(rows, error, match):
-    table = pd.DataFrame(rows, columns=range(3), index=["A"])
-    with pytest.raises(error, match=match):
-        retention_table(table)
-    with pytest.raises(error, match=match):
-        period_retention(table)
-
-
-def test_tables_validate_shape_and_type():
-    with pytest.raises(TypeError, match="DataFrame"):
-        retention_table([[1, 2]])
-    with pytest.raises(ValueError, match="columns 0, 1, ..., T"):
-        retention_table(pd.DataFrame([[10, 8]], columns=[1, 2]))
-    with pytest.raises(ValueError, match="at least one cohort"):
-        retention_table(pd.DataFrame())
-    with pytest.raises(TypeError, match="numbers"):
-        retention_table(pd.DataFrame([["a", "b"]], columns=[0, 1]))
-    with pytest.raises(ValueError, match="columns 0 and 1"):
-        period_retention(pd.DataFrame([[10.0]], columns=[0]))
+@pytest.mark.parametrize("conf_type", ["log-log", "linear"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_kaplan_meier_agrees_with_scipy(seed, conf_type):
+    # scipy.stats.ecdf on right-censored data is an independent implementation of the same
+    # product-limit estimator with Greenwood intervals: the teaching code must agree with it.
+    rng = np.random.default_rng(seed)
+    durations = rng.integers(1, 25, 300)
+    observed = rng.random(300) < 0.65
+    km = kaplan_meier(durations, observed, conf_type=conf_type)
+    oracle = stats.ecdf(stats.CensoredData(uncensored=durations[observed], right=durations[~observed]))
+    t = km["time"].to_numpy()
+    assert_allclose(km["survival"], oracle.sf.evaluate(t), rtol=1e-12)
+    ci = oracle.sf.confidence_interval(0.95, method=conf_type)
+    inside = km["survival"].to_numpy() > 0
+    assert_allclose(km["ci_lower"][inside], ci.low.evaluate(t)[inside], rtol=1e-9, atol=1e-12)
+    assert_allclose(km["ci_upper"][inside], ci.high.evaluate(t)[inside], rtol=1e-9, atol=1e-12)
