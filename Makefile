@@ -46,7 +46,7 @@ generate: $(STAMP)
 	$(BIN)/coursekit generate
 
 data: $(STAMP)
-	$(BIN)/python -m coursekit.data.transactions datasets
+	$(BIN)/python -m coursekit.data datasets
 
 bench: $(STAMP)
 	$(BIN)/coursekit bench --output build/bench.md

@@ -17,6 +17,7 @@ import pandas as pd
 __all__ = [
     "as_number_array",
     "check_number",
+    "check_scalar",
     "check_fraction",
     "check_positive_int",
     "check_choice",
@@ -33,6 +34,8 @@ __all__ = [
     "check_date_column",
     "check_numeric_column",
     "check_periods",
+    "check_finite_values",
+    "check_confidence",
 ]
 
 
@@ -81,6 +84,15 @@ def check_number(
     if arr.ndim == 0:
         return float(arr)
     return arr
+
+
+def check_scalar(name: str, value, **bounds) -> float:
+    """Check a single number (not an array) with the bounds of :func:`check_number`; return it as a float."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if np.ndim(value) != 0:
+        raise TypeError(f"{name} must be a single number, got {value!r}")
+    return check_number(name, value, **bounds)
 
 
 def check_fraction(name: str, value, *, allow_one: bool = False):
@@ -156,8 +168,12 @@ def check_seed(seed) -> int:
     return int(seed)
 
 
-def check_date(name: str, value, *, example: str = "2024-01-01") -> pd.Timestamp:
-    """Return a single date (str, datetime.date, numpy.datetime64 or Timestamp) as a midnight Timestamp."""
+def check_date(name: str, value, *, example: str = "2024-01-01", whole_day: bool = False) -> pd.Timestamp:
+    """Return a single date (str, datetime.date, numpy.datetime64 or Timestamp) as a midnight Timestamp.
+
+    A time of day is dropped, or refused with ``whole_day=True`` (for a calendar day such as the
+    first or last day of a window).
+    """
     if not isinstance(value, (str, _dt.date, np.datetime64, pd.Timestamp)):
         raise TypeError(
             f"{name} must be a date given as an ISO string such as {example!r}, "
@@ -171,6 +187,8 @@ def check_date(name: str, value, *, example: str = "2024-01-01") -> pd.Timestamp
         raise ValueError(f"{name} must be a date such as {example!r}, got a missing value {value!r}")
     if stamp.tzinfo is not None:
         raise ValueError(f"{name} must be a date without a time zone, got {value!r}")
+    if whole_day and stamp != stamp.normalize():
+        raise ValueError(f"{name} must be a calendar date without a time of day, got {value!r}")
     return stamp.normalize().as_unit("ns")
 
 
@@ -318,3 +336,27 @@ def check_periods(name: str, value, *, minimum: int):
     if too_small.any():
         raise ValueError(f"{name} must hold integers >= {minimum}, got {arr[too_small].flat[0]:g}")
     return arr
+
+
+def check_finite_values(name: str, values) -> np.ndarray:
+    """Return a Series or array of plain numbers as a float array (no booleans, NaN or inf)."""
+    dtype = getattr(values, "dtype", None)
+    if dtype is not None and (dtype == bool or isinstance(dtype, pd.BooleanDtype)):
+        raise TypeError(f"{name} must hold numbers, got booleans")
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must hold numbers, got {values!r}") from None
+    if np.isnan(arr).any():
+        raise ValueError(f"{name} must not contain missing values (NaN); drop or impute them first")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must hold finite numbers, got {arr[~np.isfinite(arr)].flat[0]:g}")
+    return arr
+
+
+def check_confidence(confidence) -> float:
+    """Check a confidence level in (0, 1) and return it as a float."""
+    value = check_number("confidence", confidence, low=0.0, high=1.0, low_open=True, high_open=True)
+    if np.ndim(value):
+        raise TypeError(f"confidence must be a single number such as 0.95, got an array of shape {np.shape(value)}")
+    return value

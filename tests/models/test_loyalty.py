@@ -399,13 +399,9 @@ def _survey_with_effects(h1, h2, h3, n=600, seed=5):
     )
 
 
-def test_retention_hypotheses_is_not_collected_by_pytest():
-    assert loyalty.test_retention_hypotheses.__test__ is False
-
-
 def test_all_three_hypotheses_supported_when_all_effects_are_positive():
     survey = _survey_with_effects(0.5, 0.6, 0.4)
-    result = loyalty.test_retention_hypotheses(survey)
+    result = loyalty.retention_hypotheses(survey)
     assert result.index.tolist() == ["H1", "H2", "H3"]
     assert result.index.name == "hypothesis"
     assert result["supported"].tolist() == [True, True, True]
@@ -423,9 +419,9 @@ def test_all_three_hypotheses_supported_when_all_effects_are_positive():
 
 
 def test_absent_or_negative_effects_are_not_supported():
-    result = loyalty.test_retention_hypotheses(_survey_with_effects(0.5, 0.6, 0.0))
+    result = loyalty.retention_hypotheses(_survey_with_effects(0.5, 0.6, 0.0))
     assert result["supported"].tolist() == [True, True, False]
-    negative = loyalty.test_retention_hypotheses(_survey_with_effects(-0.5, 0.6, 0.4))
+    negative = loyalty.retention_hypotheses(_survey_with_effects(-0.5, 0.6, 0.4))
     assert negative.loc["H1", "p_value"] < 0.05  # significant, but in the wrong direction
     assert not negative.loc["H1", "supported"]
 
@@ -439,7 +435,7 @@ def test_retention_hypotheses_alpha_cov_and_column_names():
             "repurchase_intention": "rep",
         }
     )
-    result = loyalty.test_retention_hypotheses(
+    result = loyalty.retention_hypotheses(
         survey, perceived_value="pv", customer_value="cv", satisfaction="sat", repurchase="rep", alpha=0.01, cov="HC1"
     )
     robust = ols(survey, "rep", ["pv", "sat"], cov="HC1", alpha=0.01)
@@ -450,15 +446,15 @@ def test_retention_hypotheses_alpha_cov_and_column_names():
 def test_retention_hypotheses_errors():
     survey = _survey_with_effects(0.5, 0.6, 0.4)
     with pytest.raises(ValueError, match="must name distinct columns"):
-        loyalty.test_retention_hypotheses(survey, customer_value="perceived_value")
+        loyalty.retention_hypotheses(survey, customer_value="perceived_value")
     with pytest.raises(ValueError, match=r"predictors='perceived_value' is not a column"):
-        loyalty.test_retention_hypotheses(survey.drop(columns="perceived_value"))
+        loyalty.retention_hypotheses(survey.drop(columns="perceived_value"))
     with pytest.raises(TypeError, match="frame must be a pandas DataFrame"):
-        loyalty.test_retention_hypotheses(survey.to_dict())
+        loyalty.retention_hypotheses(survey.to_dict())
     with pytest.raises(TypeError, match="satisfaction must be a column name"):
-        loyalty.test_retention_hypotheses(survey, satisfaction=None)
+        loyalty.retention_hypotheses(survey, satisfaction=None)
     with pytest.raises(ValueError, match=r"alpha must be in \(0, 1\)"):
-        loyalty.test_retention_hypotheses(survey, alpha=0)
+        loyalty.retention_hypotheses(survey, alpha=0)
 
 
 # --------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from coursekit.data.loaders import load_orders
+from coursekit.data import load_orders
 from coursekit.models.rfm import SEGMENTS, rfm_scores, rfm_segment, rfm_table, segment_rules, share_of_wallet
 
 

@@ -1,4 +1,4 @@
-"""``make bench``: measure the performance budgets of DESIGN.md and print a table.
+"""``make bench``: measure the performance budgets and print a table.
 
 Measured here, never asserted in tests:
 
@@ -24,7 +24,16 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
+
+from coursekit import crm, widgets
+from coursekit.cases import bank, dicks, freshbox, hotline, key_accounts, miao, small_rolls
 from coursekit.course import notebooks
+from coursekit.course.grading import measure_grading
+from coursekit.data.crm_contacts import make_contacts
+from coursekit.data.subscriptions import fader_hardie_survivors
+from coursekit.models import allocation, survival
+from coursekit.models.bucket import HOLES, Bucket, simulate
 
 __all__ = ["measure_notebooks", "measure_widgets", "measure_bucket", "measure_fresh_clone", "main"]
 
@@ -53,12 +62,8 @@ def _median_callback(explorer, moves):
 
 
 def measure_widgets():
-    from coursekit import widgets
-
-    from coursekit.cases import casedata, casedata2
-
     rows = []
-    for module in (*widgets.CHAPTER_MODULES, casedata, casedata2):
+    for module in (*widgets.CHAPTER_MODULES, freshbox, miao, dicks, small_rolls, bank, key_accounts, hotline):
         for name, (factory, moves) in module.BENCH.items():
             seconds = _median_callback(factory(), moves)
             rows.append(_row(f"Widget callback: {name} (median)", "≤ 100 ms", seconds, 0.1))
@@ -66,8 +71,6 @@ def measure_widgets():
 
 
 def measure_bucket(repeats: int = 5):
-    from coursekit.models.bucket import Bucket, HOLES, simulate
-
     b = Bucket(leak_rates={h: 0.004 for h in HOLES}, inflow=200_000, initial=10_000_000)
     times = []
     for seed in range(repeats):
@@ -89,21 +92,14 @@ def _median_time(func, repeats):
 
 def measure_models():
     """The calculators with a budget of their own (issues 3 and 4)."""
-    import pandas as pd
-
-    from coursekit.models import allocation, retention
-    from coursekit.crm import database
-    from coursekit.data.crm_sources import make_contacts
-    from coursekit.data.subscriptions import fader_hardie_survivors
-
     rows = [_row("Customer database: build from the raw files (median of 3)", "≤ 2 s",
-                 _median_time(lambda: database.build_database().close(), 3), 2.0)]
-    contacts, _ = database.clean_contacts(make_contacts(100_000))
+                 _median_time(lambda: crm.build_database().close(), 3), 2.0)]
+    contacts, _ = crm.clean_contacts(make_contacts(100_000))
     rows.append(_row("Duplicate matching: 100,000 contact records (blocking)", "≤ 10 s",
-                     _median_time(lambda: database.match(contacts), 1), 10.0))
+                     _median_time(lambda: crm.match(contacts), 1), 10.0))
     survivors = fader_hardie_survivors("regular", 7)
     rows.append(_row("sBG fit: Fader-Hardie regular cohort, years 0-7 (median of 50)", "≤ 20 ms",
-                     _median_time(lambda: retention.fit_sbg(survivors), 50), 0.02))
+                     _median_time(lambda: survival.fit_sbg(survivors), 50), 0.02))
     base = allocation.EXAMPLE_SEGMENTS
     segments = pd.DataFrame({
         "segment": [f"S{i}" for i in range(10)],
@@ -119,8 +115,6 @@ def measure_models():
 
 def measure_grading_throughput(n: int = 100):
     """Issue 6: `coursekit grade` vs plain sequential `nbgrader autograde` on the same submissions."""
-    from coursekit.course.grading.core import measure_grading
-
     m = measure_grading(n=n)
     what = f"Grading {m['n']} Chapter 1 submissions"
     return [

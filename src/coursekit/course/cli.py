@@ -5,9 +5,12 @@ Sub-commands::
     coursekit execute [NOTEBOOK ...]   run solution notebooks and store their outputs
     coursekit release                  execute every solution, then generate student versions
     coursekit generate                 generate student versions only (nbgrader converter)
-    coursekit bench [--output FILE]    measure the performance budgets (see DESIGN.md)
+    coursekit bench [--output FILE]    measure the performance budgets
     coursekit grade NOTEBOOK SUBMISSIONS [--out DIR] [--jobs N] [--timeout S]
                                        grade a class's submissions (folder or zip)
+
+``release``, ``generate`` and ``grade`` are teacher commands: they need nbgrader, which
+a student install leaves out (``pip install -e '.[teacher]'`` adds it).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from coursekit.course import notebooks
+from coursekit.course import bench, grading, notebooks
 
 
 def _execute(paths) -> None:
@@ -48,10 +51,15 @@ def main(argv=None) -> int:
     be.add_argument("--skip-grading", action="store_true",
                     help="do not time grading 100 submissions (about 10 minutes on 2 cores)")
     gr = sub.add_parser("grade", help="grade a class's submissions of a chapter or case (folder, zip or notebook)")
-    from coursekit.course.grading import core as grading
-
     grading.add_arguments(gr)
     args = parser.parse_args(argv)
+
+    if args.command in ("release", "generate"):
+        try:
+            notebooks.require_nbgrader()  # before the solutions are executed, not after
+        except RuntimeError as exc:
+            print(f"coursekit {args.command}: error: {exc}", file=sys.stderr)
+            return 2
 
     if args.command == "execute":
         _execute(args.notebooks)
@@ -61,8 +69,6 @@ def main(argv=None) -> int:
     elif args.command == "generate":
         _generate()
     elif args.command == "bench":
-        from coursekit.course import bench
-
         bench.main(output=args.output, fresh_clone=not args.skip_fresh_clone, grading=not args.skip_grading)
     elif args.command == "grade":
         return grading.main(args)

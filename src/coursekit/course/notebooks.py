@@ -16,6 +16,7 @@ Both are wrapped by ``coursekit release`` (``make release``).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -28,8 +29,9 @@ from nbclient import NotebookClient
 
 from coursekit._validate import check_number
 
-__all__ = ["ASSIGNMENTS", "INSTRUCTOR_ONLY", "repo_root", "solution_notebooks", "execute", "generate",
-           "is_instructor_only", "drop_instructor_cells", "DropInstructorCells", "case_index", "write_case_index"]
+__all__ = ["ASSIGNMENTS", "INSTRUCTOR_ONLY", "NBGRADER_MISSING", "repo_root", "solution_notebooks", "execute",
+           "generate", "require_nbgrader", "is_instructor_only", "drop_instructor_cells", "DropInstructorCells",
+           "case_index", "write_case_index"]
 
 #: nbgrader assignments of this course: each is a folder in ``solutions/``
 #: whose student version is written to the folder of the same name at the root.
@@ -120,9 +122,28 @@ def drop_instructor_cells(nb):
     return nb
 
 
+#: What a student install (``pip install -e .``) says when a teacher command needs nbgrader.
+NBGRADER_MISSING = ("nbgrader is not installed: generating student notebooks and grading are teacher tools, "
+                    "left out of a student install; install them with pip install -e '.[teacher]'")
+
+
+def require_nbgrader() -> None:
+    """Raise :class:`RuntimeError` (:data:`NBGRADER_MISSING`) unless nbgrader is installed.
+
+    nbgrader is in the ``teacher`` extra (``dev`` includes it): ``coursekit release``,
+    ``generate`` and ``grade`` need it, the chapters and cases do not.
+
+    Examples
+    --------
+    >>> require_nbgrader()  # in a teacher or developer install: nothing to say
+    """
+    if importlib.util.find_spec("nbgrader") is None:
+        raise RuntimeError(NBGRADER_MISSING)
+
+
 try:  # the nbgrader preprocessor is only needed where nbgrader is installed (teachers, tests)
     from nbgrader.preprocessors import NbGraderPreprocessor as _NbGraderPreprocessor
-except ImportError:  # pragma: no cover - nbgrader is part of the dev extra
+except ImportError:  # pragma: no cover - nbgrader is part of the teacher extra
     _NbGraderPreprocessor = None
 
 if _NbGraderPreprocessor is not None:
@@ -208,12 +229,18 @@ def generate(assignment: str, root: Path | None = None) -> list[Path]:
     -------
     list of Path
         The student notebooks written.
+
+    Raises
+    ------
+    RuntimeError
+        If nbgrader is not installed (:func:`require_nbgrader`) or its converter fails.
     """
     if assignment not in ASSIGNMENTS:
         raise ValueError(f"assignment must be one of {ASSIGNMENTS}, got {assignment!r}")
     root = repo_root() if root is None else Path(root)
     if not (root / "solutions" / assignment).is_dir():
         raise ValueError(f"no source folder {root / 'solutions' / assignment}")
+    require_nbgrader()
     nbgrader = Path(sys.executable).parent / "nbgrader"
     cmd = [str(nbgrader) if nbgrader.exists() else "nbgrader", "generate_assignment", assignment, "--force"]
     result = subprocess.run(cmd, cwd=root, env=_nbgrader_env(), capture_output=True, text=True)

@@ -10,16 +10,13 @@ defections is also the theme of Coyles and Gokey (2002); we have not been able t
 that the bank's figures come from that article, so the course presents them as the reading's
 example.
 
-This module holds
-
-* the **bank-accounts dataset**: :func:`make_bank_accounts` simulates such a bank, calibrated
-  so that the reading's four figures hold in expectation; :func:`write_bank_accounts` writes it
-  byte for byte reproducibly; :func:`load_bank_accounts` and :func:`load_bank_accounts_truth`
-  read it back as typed frames;
-* the **churn measures**: :func:`count_churn`, :func:`balance_churn`, :func:`sharp_cuts`,
-  :func:`value_churn` and the table :func:`churn_summary`.
-
-Share of wallet is computed elsewhere in the package; this module only measures churn.
+This module holds the **bank-accounts dataset**: :func:`make_bank_accounts` simulates such a
+bank, calibrated so that the reading's four figures hold in expectation;
+:func:`write_bank_accounts` writes it byte for byte reproducibly (its files are declared as
+:class:`coursekit.tables.Table` specs); :func:`load_bank_accounts` and
+:func:`load_bank_accounts_truth` read it back as typed frames.  The churn measures that
+Chapter 4 applies to it -- count, balance and value churn -- are in
+:mod:`coursekit.models.account_churn`.
 
 The generative model
 --------------------
@@ -67,17 +64,16 @@ References
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from coursekit._validate import check_number, check_positive_int
-from coursekit.data.transactions import _check_directory, _float_text, _ids, _write_csv
-from coursekit.data.loaders import _as_category, _as_float, _read
+from coursekit._validate import check_positive_int, check_scalar, check_seed
+from coursekit.data.sampling import ids, streams
+from coursekit.tables import Column, Table, output_folder
 
 __all__ = [
     "SEGMENTS",
@@ -85,18 +81,13 @@ __all__ = [
     "READING_CLOSED_BALANCE_SHARE",
     "READING_LARGE_CUT_RATE",
     "READING_CUT_BALANCE_SHARE",
+    "ACCOUNTS_TABLE",
+    "BANK_TRUTH_TABLE",
     "BankAccountsData",
     "make_bank_accounts",
     "write_bank_accounts",
     "load_bank_accounts",
     "load_bank_accounts_truth",
-    "count_churn",
-    "balance_churn",
-    "sharp_cuts",
-    "value_churn",
-    "churn_summary",
-    "DATASETS",
-    "main",
 ]
 
 #: Customer segments, in display order.
@@ -128,12 +119,33 @@ DEFAULT_SEED = 20240604
 DEFAULT_N_CUSTOMERS = 20_000
 DEFAULT_YEARS = 2
 
-ACCOUNTS_FILE = "bank_accounts.csv"
-TRUTH_FILE = "bank_accounts_truth.csv"
-ACCOUNT_COLUMNS = ["customer_id", "year", "segment", "balance_start", "balance_end", "closed"]
-TRUTH_COLUMNS = ["customer_id", "year", "close_probability", "cut_probability", "balance_cut", "cut_depth"]
-
 _SEGMENT_DTYPE = pd.CategoricalDtype(list(SEGMENTS), ordered=False)
+
+#: ``bank_accounts.csv``: the observable data, one row per customer and year.
+ACCOUNTS_TABLE = Table(
+    "bank_accounts.csv",
+    [
+        Column("customer_id"),
+        Column("year", "int", low=1),
+        Column("segment", "category", categories=SEGMENTS),
+        Column("balance_start", "float", decimals=2),
+        Column("balance_end", "float", decimals=2),
+        Column("closed", "bool"),
+    ],
+)
+
+#: ``bank_accounts_truth.csv``: the latent probabilities and cuts of the same rows.
+BANK_TRUTH_TABLE = Table(
+    "bank_accounts_truth.csv",
+    [
+        Column("customer_id"),
+        Column("year", "int", low=1),
+        Column("close_probability", "float", decimals=8),
+        Column("cut_probability", "float", decimals=8),
+        Column("balance_cut", "bool"),
+        Column("cut_depth", "float", decimals=10),
+    ],
+)
 
 
 class BankAccountsData(NamedTuple):
@@ -163,9 +175,7 @@ class BankAccountsData(NamedTuple):
 # generation
 # --------------------------------------------------------------------------------------------
 def _check_target(name: str, value) -> float:
-    if np.ndim(value) != 0:
-        raise TypeError(f"{name} must be a single number, got {value!r}")
-    return check_number(name, value, low=0.0, high=1.0, low_open=True, high_open=True)
+    return check_scalar(name, value, low=0.0, high=1.0, low_open=True, high_open=True)
 
 
 def _closure_probabilities(balance: np.ndarray, count_share: float, balance_share: float):
@@ -271,28 +281,28 @@ def make_bank_accounts(
     if n < 10:
         raise ValueError(f"n_customers must be at least 10, got {n}")
     n_years = check_positive_int("years", years)
-    seed = check_positive_int("seed", seed, allow_zero=True)
+    seed = check_seed(seed)
     c_count = _check_target("target_count_churn", target_count_churn)
     c_balance = _check_target("target_closed_balance_share", target_closed_balance_share)
     cut_rate = _check_target("target_large_cut_rate", target_large_cut_rate)
     cut_share = _check_target("target_cut_balance_share", target_cut_balance_share)
     p_large = _check_target("large_share", large_share)
 
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2 + 4 * n_years)]
-    large = streams[0].random(n) < p_large
-    z = streams[1].standard_normal(n)
+    rngs = streams(seed, 2 + 4 * n_years)
+    large = rngs[0].random(n) < p_large
+    z = rngs[1].standard_normal(n)
     opening = np.where(
         large,
         LARGE_MEDIAN * np.exp(LARGE_LOG_SD * z),
         REGULAR_MEDIAN * np.exp(REGULAR_LOG_SD * z),
     )
     balance = np.maximum(np.round(opening, 2), MIN_BALANCE)
-    ids = _ids("K", n, 5)
+    customer_ids = ids("K", n, 5)
     index = np.arange(n)
 
     account_parts, truth_parts, calibration_rows = [], [], []
     for year in range(1, n_years + 1):
-        rng_close, rng_cut, rng_depth, rng_noise = streams[2 + 4 * (year - 1) : 6 + 4 * (year - 1)]
+        rng_close, rng_cut, rng_depth, rng_noise = rngs[2 + 4 * (year - 1) : 6 + 4 * (year - 1)]
         m = balance.size
         is_large = large[index]
         p, a, beta, median = _closure_probabilities(balance, c_count, c_balance)
@@ -324,7 +334,7 @@ def make_bank_accounts(
         account_parts.append(
             pd.DataFrame(
                 {
-                    "customer_id": pd.array(ids[index], dtype="str"),
+                    "customer_id": pd.array(customer_ids[index], dtype="str"),
                     "year": np.full(m, year, dtype=np.int64),
                     "segment": pd.Categorical.from_codes(is_large.astype(np.int8), dtype=_SEGMENT_DTYPE),
                     "balance_start": balance,
@@ -336,7 +346,7 @@ def make_bank_accounts(
         truth_parts.append(
             pd.DataFrame(
                 {
-                    "customer_id": pd.array(ids[index], dtype="str"),
+                    "customer_id": pd.array(customer_ids[index], dtype="str"),
                     "year": np.full(m, year, dtype=np.int64),
                     "close_probability": p,
                     "cut_probability": np.where(is_large, q, 0.0),
@@ -367,10 +377,6 @@ def make_bank_accounts(
     truth = pd.concat(truth_parts, ignore_index=True)
     calibration = pd.DataFrame(calibration_rows).set_index("year")
     return BankAccountsData(accounts=accounts, truth=truth, calibration=calibration)
-
-
-def _flag_text(values) -> np.ndarray:
-    return np.where(np.asarray(values, dtype=bool), "True", "False")
 
 
 def write_bank_accounts(directory, data: BankAccountsData | None = None) -> list[Path]:
@@ -410,66 +416,24 @@ def write_bank_accounts(directory, data: BankAccountsData | None = None) -> list
     ['bank_accounts.csv', 'bank_accounts_truth.csv']
     customer_id,year,segment,balance_start,balance_end,closed
     """
-    directory = _check_directory("directory", directory)
+    folder = output_folder(directory)
     if data is None:
         data = make_bank_accounts()
     elif not isinstance(data, BankAccountsData):
         raise TypeError(f"data must be a BankAccountsData or None, got {type(data).__name__}")
-    accounts, truth = data.accounts, data.truth
-    return [
-        _write_csv(
-            pd.DataFrame(
-                {
-                    "customer_id": accounts["customer_id"].astype(str),
-                    "year": accounts["year"].astype(np.int64).astype(str),
-                    "segment": accounts["segment"].astype(str),
-                    "balance_start": _float_text(accounts["balance_start"], 2),
-                    "balance_end": _float_text(accounts["balance_end"], 2),
-                    "closed": _flag_text(accounts["closed"]),
-                }
-            ),
-            directory / ACCOUNTS_FILE,
-        ),
-        _write_csv(
-            pd.DataFrame(
-                {
-                    "customer_id": truth["customer_id"].astype(str),
-                    "year": truth["year"].astype(np.int64).astype(str),
-                    "close_probability": _float_text(truth["close_probability"], 8),
-                    "cut_probability": _float_text(truth["cut_probability"], 8),
-                    "balance_cut": _flag_text(truth["balance_cut"]),
-                    "cut_depth": _float_text(truth["cut_depth"], 10),
-                }
-            ),
-            directory / TRUTH_FILE,
-        ),
-    ]
+    return [ACCOUNTS_TABLE.write(data.accounts, folder), BANK_TRUTH_TABLE.write(data.truth, folder)]
 
 
 # --------------------------------------------------------------------------------------------
 # loading
 # --------------------------------------------------------------------------------------------
-def _as_flags(raw: pd.DataFrame, column: str, filename: str) -> np.ndarray:
-    bad = sorted(set(raw[column].unique()) - {"True", "False"})
-    if bad:
-        raise ValueError(f"column {column!r} of {filename} must hold True or False; got {bad!r}")
-    return (raw[column] == "True").to_numpy(dtype=bool)
-
-
-def _as_int(raw: pd.DataFrame, column: str, filename: str) -> np.ndarray:
-    text = raw[column]
-    if not text.str.fullmatch(r"\d+").all():
-        raise ValueError(f"column {column!r} of {filename} must hold whole numbers")
-    return text.astype(np.int64).to_numpy()
-
-
 def load_bank_accounts(directory=None) -> pd.DataFrame:
     """Load the bank-accounts dataset (the observable data).
 
     Parameters
     ----------
     directory : str or pathlib.Path, optional
-        Folder holding ``bank_accounts.csv``; :func:`coursekit.data.loaders.data_dir` by default.
+        Folder holding ``bank_accounts.csv``; :func:`coursekit.tables.data_dir` by default.
 
     Returns
     -------
@@ -504,17 +468,7 @@ def load_bank_accounts(directory=None) -> pd.DataFrame:
     >>> accounts["segment"].cat.categories.tolist()
     ['regular', 'large']
     """
-    raw = _read(directory, ACCOUNTS_FILE, ACCOUNT_COLUMNS)
-    return pd.DataFrame(
-        {
-            "customer_id": raw["customer_id"].astype("str"),
-            "year": _as_int(raw, "year", ACCOUNTS_FILE),
-            "segment": _as_category(raw, "segment", SEGMENTS, ACCOUNTS_FILE),
-            "balance_start": _as_float(raw, "balance_start"),
-            "balance_end": _as_float(raw, "balance_end"),
-            "closed": _as_flags(raw, "closed", ACCOUNTS_FILE),
-        }
-    )
+    return ACCOUNTS_TABLE.read(directory)
 
 
 def load_bank_accounts_truth(directory=None) -> pd.DataFrame:
@@ -523,7 +477,7 @@ def load_bank_accounts_truth(directory=None) -> pd.DataFrame:
     Parameters
     ----------
     directory : str or pathlib.Path, optional
-        Folder holding ``bank_accounts_truth.csv``; :func:`coursekit.data.loaders.data_dir` by
+        Folder holding ``bank_accounts_truth.csv``; :func:`coursekit.tables.data_dir` by
         default.
 
     Returns
@@ -556,412 +510,4 @@ def load_bank_accounts_truth(directory=None) -> pd.DataFrame:
     >>> truth.groupby("year")["close_probability"].mean().round(4).tolist()
     [0.05, 0.05]
     """
-    raw = _read(directory, TRUTH_FILE, TRUTH_COLUMNS)
-    return pd.DataFrame(
-        {
-            "customer_id": raw["customer_id"].astype("str"),
-            "year": _as_int(raw, "year", TRUTH_FILE),
-            "close_probability": _as_float(raw, "close_probability"),
-            "cut_probability": _as_float(raw, "cut_probability"),
-            "balance_cut": _as_flags(raw, "balance_cut", TRUTH_FILE),
-            "cut_depth": _as_float(raw, "cut_depth"),
-        }
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# churn measures
-# --------------------------------------------------------------------------------------------
-def _check_accounts(frame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Validate an accounts frame; return (start, end, closed) arrays."""
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}")
-    needed = ["balance_start", "balance_end", "closed"]
-    absent = [c for c in needed if c not in frame.columns]
-    if absent:
-        raise ValueError(f"frame must have the columns {needed}; missing {absent}, got {frame.columns.tolist()}")
-    if len(frame) == 0:
-        raise ValueError("frame must hold at least one account, got an empty DataFrame")
-    arrays = []
-    for column in ("balance_start", "balance_end"):
-        series = frame[column]
-        if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-            raise TypeError(f"column {column!r} must hold numbers (CU), got dtype {series.dtype}")
-        values = series.to_numpy(dtype=float, na_value=np.nan)
-        if np.isnan(values).any():
-            raise ValueError(f"column {column!r} must not hold missing values, got {int(np.isnan(values).sum())}")
-        if not np.isfinite(values).all() or (values < 0).any():
-            bad = values[~np.isfinite(values) | (values < 0)][0]
-            raise ValueError(f"column {column!r} must hold finite balances >= 0, got {bad:g}")
-        arrays.append(values)
-    flags = frame["closed"]
-    if not pd.api.types.is_bool_dtype(flags) or flags.isna().any():
-        raise TypeError(f"column 'closed' must hold True/False without missing values, got dtype {flags.dtype}")
-    closed = flags.to_numpy(dtype=bool)
-    start, end = arrays
-    if (end[closed] != 0).any():
-        raise ValueError(
-            f"closed accounts must end with balance_end == 0, got {end[closed][end[closed] != 0][0]:g}"
-        )
-    if start.sum() <= 0:
-        raise ValueError("frame must hold a positive total of balance_start: shares of a zero total are undefined")
-    return start, end, closed
-
-
-def _check_threshold(cut_threshold) -> float:
-    if np.ndim(cut_threshold) != 0:
-        raise TypeError(f"cut_threshold must be a single number, got {cut_threshold!r}")
-    return check_number("cut_threshold", cut_threshold, low=0.0, high=1.0, low_open=True)
-
-
-def count_churn(frame) -> float:
-    r"""Count churn: the share of accounts closed during the period.
-
-    .. math:: c_{\text{count}} = \frac{\#\{i : \text{closed}_i\}}{n}
-
-    Each row is one customer in one period (e.g. one year); with several years in the frame
-    the result is the churn per customer-year.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Columns ``balance_start``, ``balance_end`` (CU, finite, >= 0; 0 for closed accounts)
-        and ``closed`` (bool).
-
-    Returns
-    -------
-    float
-        A share in [0, 1].
-
-    Raises
-    ------
-    TypeError, ValueError
-        If the frame lacks a column, holds missing, negative or non-numeric balances, has a
-        non-boolean ``closed`` column, a closed account with a non-zero end balance, or a zero
-        total of starting balances.
-
-    References
-    ----------
-    .. [1] F. F. Reichheld and W. E. Sasser Jr., "Zero defections: quality comes to services",
-       Harvard Business Review 68(5), 105-111, 1990.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> toy = pd.DataFrame({"segment": ["regular"] * 4 + ["large"] * 2,
-    ...                     "balance_start": [100, 200, 300, 400, 5000, 4000],
-    ...                     "balance_end":   [0, 210, 290, 420, 1000, 4100],
-    ...                     "closed": [True, False, False, False, False, False]})
-    >>> round(count_churn(toy), 4)
-    0.1667
-    """
-    _, _, closed = _check_accounts(frame)
-    return float(closed.mean())
-
-
-def balance_churn(frame) -> float:
-    r"""Balance churn: the share of starting balances held by the accounts that closed.
-
-    .. math:: c_{\text{balance}} = \frac{\sum_{i:\ \text{closed}_i} B^{\text{start}}_i}{\sum_i B^{\text{start}}_i}
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        As for :func:`count_churn`.
-
-    Returns
-    -------
-    float
-        A share in [0, 1].
-
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`count_churn`.
-
-    References
-    ----------
-    .. [1] S. Coyles and T. C. Gokey, "Customer retention is not enough", The McKinsey
-       Quarterly 2002(2), 2002.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> toy = pd.DataFrame({"balance_start": [100, 200, 300, 400, 5000, 4000],
-    ...                     "balance_end":   [0, 210, 290, 420, 1000, 4100],
-    ...                     "closed": [True, False, False, False, False, False]})
-    >>> balance_churn(toy)
-    0.01
-    """
-    start, _, closed = _check_accounts(frame)
-    return float(start[closed].sum() / start.sum())
-
-
-def sharp_cuts(frame, cut_threshold=0.5) -> pd.Series:
-    r"""Flag open accounts whose balance fell by at least ``cut_threshold`` of its start.
-
-    .. math:: \text{cut}_i = \lnot\text{closed}_i \ \wedge\ B^{\text{end}}_i \le (1 - \theta)\, B^{\text{start}}_i
-              \ \wedge\ B^{\text{start}}_i > 0
-
-    This is the observable version of the reading's "cut their balances sharply"; the truth
-    table of the dataset says who actually made such a cut.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        As for :func:`count_churn`.
-    cut_threshold : float, default 0.5
-        Minimum relative fall :math:`\theta` that counts as sharp, in (0, 1].
-
-    Returns
-    -------
-    pandas.Series
-        Booleans indexed like ``frame``, named ``"sharp_cut"``.
-
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`count_churn`; also if ``cut_threshold`` is not in (0, 1].
-
-    References
-    ----------
-    .. [1] S. Coyles and T. C. Gokey, "Customer retention is not enough", The McKinsey
-       Quarterly 2002(2), 2002.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> toy = pd.DataFrame({"balance_start": [100, 200, 5000, 4000],
-    ...                     "balance_end":   [0, 90, 1000, 4100],
-    ...                     "closed": [True, False, False, False]})
-    >>> sharp_cuts(toy).tolist()
-    [False, True, True, False]
-    >>> sharp_cuts(toy, cut_threshold=0.6).tolist()
-    [False, False, True, False]
-    """
-    start, end, closed = _check_accounts(frame)
-    theta = _check_threshold(cut_threshold)
-    flags = ~closed & (start > 0) & (end <= (1.0 - theta) * start)
-    return pd.Series(flags, index=frame.index, name="sharp_cut")
-
-
-def value_churn(frame, cut_threshold=0.5) -> float:
-    r"""Value churn: the share of starting balances lost to closures *and* sharp cuts.
-
-    .. math::
-
-        c_{\text{value}} = \frac{\sum_{i:\ \text{closed}_i} B^{\text{start}}_i
-                          + \sum_{i:\ \text{cut}_i} (B^{\text{start}}_i - B^{\text{end}}_i)}
-                          {\sum_i B^{\text{start}}_i}
-
-    with "cut" as in :func:`sharp_cuts`.  Ordinary ups and downs of the other accounts are not
-    counted, so the measure isolates the money that walks away.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        As for :func:`count_churn`.
-    cut_threshold : float, default 0.5
-        As for :func:`sharp_cuts`.
-
-    Returns
-    -------
-    float
-        A share in [0, 1].
-
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`sharp_cuts`.
-
-    References
-    ----------
-    .. [1] S. Coyles and T. C. Gokey, "Customer retention is not enough", The McKinsey
-       Quarterly 2002(2), 2002.
-
-    Examples
-    --------
-    One closure of 100 and one large customer cutting 5,000 to 1,000, out of 10,000 in all:
-
-    >>> import pandas as pd
-    >>> toy = pd.DataFrame({"balance_start": [100, 200, 300, 400, 5000, 4000],
-    ...                     "balance_end":   [0, 210, 290, 420, 1000, 4100],
-    ...                     "closed": [True, False, False, False, False, False]})
-    >>> value_churn(toy)
-    0.41
-    """
-    start, end, closed = _check_accounts(frame)
-    cut = sharp_cuts(frame, cut_threshold).to_numpy()
-    lost = start[closed].sum() + (start[cut] - end[cut]).sum()
-    return float(lost / start.sum())
-
-
-def churn_summary(frame, by="segment", cut_threshold=0.5) -> pd.DataFrame:
-    r"""Count churn next to balance and value churn, by group, with a total row ``"all"``.
-
-    For each group :math:`g` (and for all rows together), with :math:`T` the total starting
-    balance of the whole frame and :math:`T_g` that of the group:
-
-    * ``customers``, ``closed``, ``count_churn`` = closed / customers;
-    * ``balance_churn`` = starting balance of the closed accounts / :math:`T_g`;
-    * ``sharp_cuts``, ``cut_rate`` = sharp cuts / customers (see :func:`sharp_cuts`);
-    * ``value_churn`` = (closed balances + amounts cut) / :math:`T_g`;
-    * ``balance_share`` = :math:`T_g / T`;
-    * ``closure_loss``, ``cut_loss``, ``value_loss`` = the amounts lost by closures, by cuts
-      and by both, as shares of the whole frame's :math:`T` (they add up over groups).
-
-    Each row of ``frame`` is one customer in one period; to get yearly figures from a frame
-    with several years, group by ``["year", "segment"]`` or filter one year first.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        As for :func:`count_churn`, plus the grouping column(s).
-    by : str, list of str or None, default "segment"
-        Column(s) to group by; ``None`` for the total row only.
-    cut_threshold : float, default 0.5
-        As for :func:`sharp_cuts`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per non-empty group and a last row ``"all"`` (``("all", "all", ...)`` when
-        grouping by several columns); the columns listed above.
-
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`sharp_cuts`; also if ``by`` is not a column name, a list of them or None, or
-        a grouping column is absent or has missing values.
-
-    References
-    ----------
-    .. [1] S. Coyles and T. C. Gokey, "Customer retention is not enough", The McKinsey
-       Quarterly 2002(2), 2002.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> toy = pd.DataFrame({"segment": ["regular"] * 4 + ["large"] * 2,
-    ...                     "balance_start": [100, 200, 300, 400, 5000, 4000],
-    ...                     "balance_end":   [0, 210, 290, 420, 1000, 4100],
-    ...                     "closed": [True, False, False, False, False, False]})
-    >>> summary = churn_summary(toy)
-    >>> summary[["customers", "count_churn", "cut_rate", "value_churn", "value_loss"]].round(4)
-             customers  count_churn  cut_rate  value_churn  value_loss
-    segment
-    large            2       0.0000    0.5000       0.4444        0.40
-    regular          4       0.2500    0.0000       0.1000        0.01
-    all              6       0.1667    0.1667       0.4100        0.41
-
-    The large customer who cut from 5,000 to 1,000 is one account in six, yet 40 % of the
-    money: count churn (1 in 6) says nothing about it.
-    """
-    start, end, closed = _check_accounts(frame)
-    cut = sharp_cuts(frame, cut_threshold).to_numpy()
-    if by is None:
-        keys = []
-    elif isinstance(by, str):
-        keys = [by]
-    elif isinstance(by, (list, tuple)) and by and all(isinstance(k, str) for k in by):
-        keys = list(by)
-    else:
-        raise TypeError(f"by must be None, a column name or a non-empty list of column names, got {by!r}")
-    for key in keys:
-        if key not in frame.columns:
-            raise ValueError(f"by={key!r} is not a column of the frame; the columns are {frame.columns.tolist()}")
-        if frame[key].isna().any():
-            raise ValueError(f"column {key!r} (by) must not hold missing values, got {int(frame[key].isna().sum())}")
-    parts = pd.DataFrame(
-        {
-            "customers": np.ones(start.size, dtype=np.int64),
-            "closed": closed.astype(np.int64),
-            "sharp_cuts": cut.astype(np.int64),
-            "_start": start,
-            "_closed_balance": np.where(closed, start, 0.0),
-            "_cut_amount": np.where(cut, start - end, 0.0),
-        },
-        index=frame.index,
-    )
-    total_row = parts.sum().to_frame().T
-    if keys:
-        grouped = parts.groupby([frame[k] for k in keys], sort=True, observed=True).sum()
-        if len(keys) == 1:
-            index = pd.Index(list(grouped.index) + ["all"], dtype=object, name=keys[0])
-        else:
-            index = pd.MultiIndex.from_tuples(list(grouped.index) + [("all",) * len(keys)], names=keys)
-        sums = pd.concat([grouped, total_row], ignore_index=True)
-    else:
-        sums = total_row
-        index = pd.Index(["all"])
-    total = float(start.sum())
-    group_total = sums["_start"].to_numpy(dtype=float)
-    safe_total = np.where(group_total > 0, group_total, 1.0)  # a zero-balance group loses nothing
-    customers = sums["customers"].to_numpy(dtype=float)
-    closed_balance = sums["_closed_balance"].to_numpy(dtype=float)
-    cut_amount = sums["_cut_amount"].to_numpy(dtype=float)
-    table = pd.DataFrame(
-        {
-            "customers": sums["customers"].to_numpy(dtype=np.int64),
-            "closed": sums["closed"].to_numpy(dtype=np.int64),
-            "count_churn": sums["closed"].to_numpy(dtype=float) / customers,
-            "balance_churn": closed_balance / safe_total,
-            "sharp_cuts": sums["sharp_cuts"].to_numpy(dtype=np.int64),
-            "cut_rate": sums["sharp_cuts"].to_numpy(dtype=float) / customers,
-            "value_churn": (closed_balance + cut_amount) / safe_total,
-            "balance_share": group_total / total,
-            "closure_loss": closed_balance / total,
-            "cut_loss": cut_amount / total,
-            "value_loss": (closed_balance + cut_amount) / total,
-        },
-        index=index,
-    )
-    return table
-
-
-
-#: Writers of this module's datasets: name -> function(directory) returning the paths written.
-#: ``coursekit.data.transactions.DATASETS`` may register them so that ``make data`` writes them too.
-DATASETS: dict[str, Callable[[Path], list[Path]]] = {"bank_accounts": write_bank_accounts}
-
-
-def main(argv=None) -> int:
-    """Command line: ``python -m coursekit.data.bank_accounts [DIRECTORY]``.
-
-    Writes the bank-accounts dataset into ``DIRECTORY`` (``datasets`` by default) and prints the
-    files written and the time taken.
-
-    Parameters
-    ----------
-    argv : list of str, optional
-        Command-line arguments (``sys.argv[1:]`` by default).
-
-    Returns
-    -------
-    int
-        The exit status, 0.
-
-    References
-    ----------
-    .. [1] Python Software Foundation, "argparse -- Parser for command-line options, arguments
-       and subcommands", The Python Standard Library documentation.
-
-    Examples
-    --------
-    >>> import tempfile, contextlib, io
-    >>> with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()):
-    ...     status = main([tmp])
-    >>> status
-    0
-    """
-    from coursekit.data.transactions import write_command
-
-    return write_command(
-        argv, prog="python -m coursekit.data.bank_accounts",
-        description="Regenerate the bank-accounts dataset (byte-for-byte reproducible).",
-        writers=DATASETS.values(),
-    )
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return BANK_TRUTH_TABLE.read(directory)

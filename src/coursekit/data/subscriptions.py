@@ -36,14 +36,18 @@ comes from differences between customers alone.
    others are still active, right-censored after :math:`m_c` periods.
 
 Within a plan this is exactly the sBG model of Fader and Hardie (2007), so
-:func:`coursekit.models.retention.fit_sbg_lifetimes` on one plan's customers should
+:func:`coursekit.models.survival.fit_sbg_lifetimes` on one plan's customers should
 recover that plan's :math:`(\alpha_p, \beta_p)`; pooled over both plans the
 churn probabilities follow a mixture of two Beta distributions.
 
 The Fader-Hardie table
 ----------------------
 :func:`write_fader_hardie` stores Table 1 of Fader and Hardie (2007), typed
-in from the paper, and :func:`load_fader_hardie` reads it back.
+in from the paper, and :func:`load_fader_hardie` reads it back;
+:func:`fader_hardie_survivors` turns it into survivor counts.
+
+Every file is declared once as a :class:`coursekit.tables.Table` spec, which both the
+writers and the loaders use.
 
 References
 ----------
@@ -54,16 +58,15 @@ References
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from coursekit.data import transactions as _datagen
-from coursekit.data import loaders as _datasets
-from coursekit._validate import check_choice, check_positive_int
+from coursekit._validate import check_choice, check_date, check_positive_int, check_seed
+from coursekit.data.sampling import ids, pick, streams
+from coursekit.tables import Column, Table, output_folder
 
 __all__ = [
     "PLANS",
@@ -80,8 +83,9 @@ __all__ = [
     "write_fader_hardie",
     "load_fader_hardie",
     "fader_hardie_survivors",
-    "DATASETS",
-    "main",
+    "SUBSCRIPTIONS_TABLE",
+    "SUBSCRIPTIONS_TRUTH_TABLE",
+    "FADER_HARDIE_TABLE",
 ]
 
 #: Subscription plans, in their fixed (display) order.
@@ -114,21 +118,41 @@ FADER_HARDIE_2007_TABLE1 = {
 }
 _FADER_HARDIE_COHORT_SIZE = 1000
 
-_SUBSCRIPTIONS_FILE = "subscriptions.csv"
-_TRUTH_FILE = "subscriptions_truth.csv"
-_FADER_HARDIE_FILE = "fader_hardie_2007_table1.csv"
-_SUBSCRIPTION_COLUMNS = [
-    "customer_id",
-    "cohort",
-    "plan",
-    "monthly_fee",
-    "start_date",
-    "end_date",
-    "periods_observed",
-    "churned",
-]
-_TRUTH_COLUMNS = ["customer_id", "plan", "alpha", "beta", "theta", "lifetime_periods"]
 _DATETIME = "datetime64[ns]"
+
+#: ``subscriptions.csv``: what the firm observes, one row per customer (empty end date if active).
+SUBSCRIPTIONS_TABLE = Table(
+    "subscriptions.csv",
+    [
+        Column("customer_id"),
+        Column("cohort"),
+        Column("plan", "category", categories=PLANS),
+        Column("monthly_fee", "float", decimals=2),
+        Column("start_date", "date"),
+        Column("end_date", "date", optional=True),
+        Column("periods_observed", "int"),
+        Column("churned", "bool"),
+    ],
+)
+
+#: ``subscriptions_truth.csv``: each customer's churn probability (8 significant digits) and lifetime.
+SUBSCRIPTIONS_TRUTH_TABLE = Table(
+    "subscriptions_truth.csv",
+    [
+        Column("customer_id"),
+        Column("plan", "category", categories=PLANS),
+        Column("alpha", "float", decimals=4),
+        Column("beta", "float", decimals=4),
+        Column("theta", "float", fmt="%.8g"),
+        Column("lifetime_periods", "int"),
+    ],
+)
+
+#: ``fader_hardie_2007_table1.csv``: Table 1 of Fader and Hardie (2007), percent still active.
+FADER_HARDIE_TABLE = Table(
+    "fader_hardie_2007_table1.csv",
+    [Column("year", "int"), Column("regular", "float", decimals=1), Column("high_end", "float", decimals=1)],
+)
 
 
 class SubscriptionsData(NamedTuple):
@@ -153,7 +177,7 @@ def _check_first_cohort(value) -> np.datetime64:
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value):
         value = value + "-01"
     try:
-        stamp = _datagen._check_date("first_cohort", value)
+        stamp = check_date("first_cohort", value, example="2022-01-01", whole_day=True)
         month = np.datetime64(stamp.strftime("%Y-%m"), "M")
     except ValueError as err:
         raise ValueError(
@@ -232,16 +256,15 @@ def make_subscriptions(
     """
     n_cohorts = check_positive_int("n_cohorts", n_cohorts)
     first_cohort_size = check_positive_int("first_cohort_size", first_cohort_size)
-    seed = check_positive_int("seed", seed, allow_zero=True)
+    seed = check_seed(seed)
     month0 = _check_first_cohort(first_cohort)
 
     sizes = np.round(first_cohort_size * (1.0 + COHORT_GROWTH) ** np.arange(n_cohorts)).astype(np.int64)
     cohort = np.repeat(np.arange(n_cohorts), sizes)
     n = cohort.size
-    rng_plan, rng_theta, rng_life = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
+    rng_plan, rng_theta, rng_life = streams(seed, 3)
 
-    shares = np.array([PLAN_SHARES[p] for p in PLANS])
-    plan = rng_plan.choice(len(PLANS), size=n, p=shares / shares.sum())
+    plan = pick(rng_plan, [PLAN_SHARES[p] for p in PLANS], n)
     alpha = np.array([PLAN_CHURN[p][0] for p in PLANS])[plan]
     beta = np.array([PLAN_CHURN[p][1] for p in PLANS])[plan]
     theta = rng_theta.beta(alpha, beta)
@@ -256,13 +279,13 @@ def make_subscriptions(
     end_month = start_month + np.where(churned, lifetime, 0).astype("timedelta64[M]")
     end = pd.Series(pd.DatetimeIndex(end_month.astype("datetime64[D]")).astype(_DATETIME)).where(churned)
 
-    ids = pd.array(_datagen._ids("S", n, 5), dtype="str")
+    customer_ids = pd.array(ids("S", n, 5), dtype="str")
     plans = pd.Categorical.from_codes(plan, categories=list(PLANS))
     fees = np.array([PLAN_FEES[p] for p in PLANS])[plan]
     labels = np.datetime_as_string(start_month, unit="M")
     customers = pd.DataFrame(
         {
-            "customer_id": ids,
+            "customer_id": customer_ids,
             "cohort": pd.array(labels, dtype="str"),
             "plan": plans,
             "monthly_fee": fees,
@@ -274,7 +297,7 @@ def make_subscriptions(
     )
     truth = pd.DataFrame(
         {
-            "customer_id": ids,
+            "customer_id": customer_ids,
             "plan": plans.copy(),
             "alpha": alpha,
             "beta": beta,
@@ -323,60 +346,12 @@ def write_subscriptions(directory, data: SubscriptionsData | None = None) -> lis
     ['subscriptions.csv', 'subscriptions_truth.csv']
     customer_id,cohort,plan,monthly_fee,start_date,end_date,periods_observed,churned
     """
-    directory = _datagen._check_directory("directory", directory)
+    folder = output_folder(directory)
     if data is None:
         data = make_subscriptions()
     elif not isinstance(data, SubscriptionsData):
         raise TypeError(f"data must be a SubscriptionsData or None, got {type(data).__name__}")
-    customers, truth = data
-    flags = np.where(customers["churned"].to_numpy(bool), "True", "False")
-    return [
-        _datagen._write_csv(
-            pd.DataFrame(
-                {
-                    "customer_id": customers["customer_id"].astype(str),
-                    "cohort": customers["cohort"].astype(str),
-                    "plan": customers["plan"].astype(str),
-                    "monthly_fee": _datagen._float_text(customers["monthly_fee"], 2),
-                    "start_date": _datagen._date_text(customers["start_date"]),
-                    "end_date": _datagen._date_text(customers["end_date"]),
-                    "periods_observed": customers["periods_observed"].astype(np.int64).astype(str),
-                    "churned": flags,
-                }
-            ),
-            directory / _SUBSCRIPTIONS_FILE,
-        ),
-        _datagen._write_csv(
-            pd.DataFrame(
-                {
-                    "customer_id": truth["customer_id"].astype(str),
-                    "plan": truth["plan"].astype(str),
-                    "alpha": _datagen._float_text(truth["alpha"], 4),
-                    "beta": _datagen._float_text(truth["beta"], 4),
-                    "theta": np.char.mod("%.8g", truth["theta"].to_numpy(dtype=float)),
-                    "lifetime_periods": truth["lifetime_periods"].astype(np.int64).astype(str),
-                }
-            ),
-            directory / _TRUTH_FILE,
-        ),
-    ]
-
-
-def _as_int(frame: pd.DataFrame, column: str, filename: str) -> pd.Series:
-    """Cast a text column of whole numbers to int64."""
-    try:
-        return frame[column].astype(np.int64)
-    except (TypeError, ValueError):
-        raise ValueError(f"column {column!r} of {filename} must hold whole numbers") from None
-
-
-def _as_bool(frame: pd.DataFrame, column: str, filename: str) -> np.ndarray:
-    """Parse a column of ``True``/``False`` text."""
-    values = frame[column]
-    bad = sorted(set(values.unique()) - {"True", "False"})
-    if bad:
-        raise ValueError(f"column {column!r} of {filename} must hold True or False; got {bad!r}")
-    return (values == "True").to_numpy(dtype=bool)
+    return [SUBSCRIPTIONS_TABLE.write(data.customers, folder), SUBSCRIPTIONS_TRUTH_TABLE.write(data.truth, folder)]
 
 
 def load_subscriptions(directory=None) -> pd.DataFrame:
@@ -385,7 +360,7 @@ def load_subscriptions(directory=None) -> pd.DataFrame:
     Parameters
     ----------
     directory : str or pathlib.Path, optional
-        Folder holding ``subscriptions.csv``; :func:`coursekit.data.loaders.data_dir`
+        Folder holding ``subscriptions.csv``; :func:`coursekit.tables.data_dir`
         by default.
 
     Returns
@@ -427,20 +402,7 @@ def load_subscriptions(directory=None) -> pd.DataFrame:
     >>> round(float(subs["churned"].mean()), 4)
     0.5643
     """
-    name = _SUBSCRIPTIONS_FILE
-    raw = _datasets._read(directory, name, _SUBSCRIPTION_COLUMNS)
-    return pd.DataFrame(
-        {
-            "customer_id": raw["customer_id"].astype("str"),
-            "cohort": raw["cohort"].astype("str"),
-            "plan": _datasets._as_category(raw, "plan", PLANS, name),
-            "monthly_fee": raw["monthly_fee"].astype(float),
-            "start_date": _datasets._as_dates(raw, "start_date", name),
-            "end_date": _datasets._as_dates(raw, "end_date", name),
-            "periods_observed": _as_int(raw, "periods_observed", name),
-            "churned": _as_bool(raw, "churned", name),
-        }
-    )
+    return SUBSCRIPTIONS_TABLE.read(directory)
 
 
 def load_subscriptions_truth(directory=None) -> pd.DataFrame:
@@ -450,7 +412,7 @@ def load_subscriptions_truth(directory=None) -> pd.DataFrame:
     ----------
     directory : str or pathlib.Path, optional
         Folder holding ``subscriptions_truth.csv``;
-        :func:`coursekit.data.loaders.data_dir` by default.
+        :func:`coursekit.tables.data_dir` by default.
 
     Returns
     -------
@@ -488,18 +450,7 @@ def load_subscriptions_truth(directory=None) -> pd.DataFrame:
     >>> round(float(truth["theta"].mean()), 4)
     0.132
     """
-    name = _TRUTH_FILE
-    raw = _datasets._read(directory, name, _TRUTH_COLUMNS)
-    return pd.DataFrame(
-        {
-            "customer_id": raw["customer_id"].astype("str"),
-            "plan": _datasets._as_category(raw, "plan", PLANS, name),
-            "alpha": raw["alpha"].astype(float),
-            "beta": raw["beta"].astype(float),
-            "theta": raw["theta"].astype(float),
-            "lifetime_periods": _as_int(raw, "lifetime_periods", name),
-        }
-    )
+    return SUBSCRIPTIONS_TRUTH_TABLE.read(directory)
 
 
 def write_fader_hardie(directory) -> list[Path]:
@@ -539,16 +490,7 @@ def write_fader_hardie(directory) -> list[Path]:
     ...     print(write_fader_hardie(tmp)[0].read_text().splitlines()[:3])
     ['year,regular,high_end', '0,100.0,100.0', '1,63.1,86.9']
     """
-    directory = _datagen._check_directory("directory", directory)
-    table = FADER_HARDIE_2007_TABLE1
-    frame = pd.DataFrame(
-        {
-            "year": [str(y) for y in table["year"]],
-            "regular": _datagen._float_text(table["regular"], 1),
-            "high_end": _datagen._float_text(table["high_end"], 1),
-        }
-    )
-    return [_datagen._write_csv(frame, directory / _FADER_HARDIE_FILE)]
+    return [FADER_HARDIE_TABLE.write(pd.DataFrame(FADER_HARDIE_2007_TABLE1), output_folder(directory))]
 
 
 def load_fader_hardie(directory=None) -> pd.DataFrame:
@@ -565,7 +507,7 @@ def load_fader_hardie(directory=None) -> pd.DataFrame:
     ----------
     directory : str or pathlib.Path, optional
         Folder holding ``fader_hardie_2007_table1.csv``;
-        :func:`coursekit.data.loaders.data_dir` by default.
+        :func:`coursekit.tables.data_dir` by default.
 
     Returns
     -------
@@ -594,15 +536,7 @@ def load_fader_hardie(directory=None) -> pd.DataFrame:
     1     1     63.1      86.9
     2     2     46.8      74.3
     """
-    name = _FADER_HARDIE_FILE
-    raw = _datasets._read(directory, name, ["year", "regular", "high_end"])
-    return pd.DataFrame(
-        {
-            "year": _as_int(raw, "year", name),
-            "regular": raw["regular"].astype(float),
-            "high_end": raw["high_end"].astype(float),
-        }
-    )
+    return FADER_HARDIE_TABLE.read(directory)
 
 
 def fader_hardie_survivors(segment="regular", last_year=12, directory=None) -> np.ndarray:
@@ -610,7 +544,7 @@ def fader_hardie_survivors(segment="regular", last_year=12, directory=None) -> n
 
     The percentages of :func:`load_fader_hardie` times 1,000 / 100, rounded to
     whole customers (they are whole already: the table has one decimal).
-    Ready for :func:`coursekit.models.retention.fit_sbg`.
+    Ready for :func:`coursekit.models.survival.fit_sbg`.
 
     Parameters
     ----------
@@ -619,7 +553,7 @@ def fader_hardie_survivors(segment="regular", last_year=12, directory=None) -> n
     last_year : int, default 12
         Last year to include, 2..12 (Fader and Hardie calibrate on 7).
     directory : str or pathlib.Path, optional
-        Folder holding the table; :func:`coursekit.data.loaders.data_dir` by default.
+        Folder holding the table; :func:`coursekit.tables.data_dir` by default.
 
     Returns
     -------
@@ -648,38 +582,3 @@ def fader_hardie_survivors(segment="regular", last_year=12, directory=None) -> n
     table = load_fader_hardie(directory)
     share = table[segment].to_numpy(dtype=float)[: last + 1]
     return np.round(share * _FADER_HARDIE_COHORT_SIZE / 100.0).astype(np.int64)
-
-
-#: Writers of this module's datasets: name -> function(directory) returning the paths written.
-#: ``coursekit.data.transactions.DATASETS`` may register them so that ``make data`` writes them too.
-DATASETS: dict[str, Callable[[Path], list[Path]]] = {
-    "subscriptions": write_subscriptions,
-    "fader_hardie_2007": write_fader_hardie,
-}
-
-
-def main(argv=None) -> int:
-    """Command line: ``python -m coursekit.data.subscriptions [DIRECTORY]``.
-
-    Writes the subscriptions dataset and the Fader-Hardie table into
-    ``DIRECTORY`` (``datasets`` by default) and prints the files written.
-
-    Examples
-    --------
-    >>> import tempfile, contextlib, io
-    >>> with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()):
-    ...     status = main([tmp])
-    >>> status
-    0
-    """
-    from coursekit.data.transactions import write_command
-
-    return write_command(
-        argv, prog="python -m coursekit.data.subscriptions",
-        description="Regenerate the subscriptions dataset and the Fader-Hardie (2007) table.",
-        writers=DATASETS.values(),
-    )
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,11 +1,14 @@
-r"""Generators of the course's synthetic datasets.
+r"""The transactions dataset: customers and orders of an online retailer, with known truth.
 
 The course needs data whose ground truth is known, so that a model fitted in a
 notebook can be checked against the process that produced the data.  This
-module builds such data from documented generative models with a fixed seed,
-and writes them as CSV files that are reproducible byte for byte.  Running
-``python -m coursekit.data.transactions datasets`` (the ``make data`` target) regenerates
-the repository's ``datasets/`` folder.
+module builds the transactions dataset from a documented generative model with
+a fixed seed, writes it as CSV files that are reproducible byte for byte
+(declared once as :class:`coursekit.tables.Table` specs) and loads them
+back as typed frames (:func:`load_customers`, :func:`load_orders`,
+:func:`load_truth`; :func:`customer_revenue` sums the orders).  ``make data``
+(``python -m coursekit.data``, see :mod:`coursekit.data.registry`) regenerates
+every dataset of the repository's ``datasets/`` folder.
 
 The transactions dataset
 ------------------------
@@ -54,12 +57,6 @@ before its customer's acquisition date, after the churn date, or after
 ``end``.  Independent random streams (spawned from one
 :class:`numpy.random.SeedSequence`) drive the separate steps.
 
-Adding a dataset
-----------------
-Each dataset has a ``make_*`` function that returns frames and a writer that
-saves them; the writer is registered in :data:`DATASETS` under the dataset's
-name, and :func:`write_datasets` calls every registered writer.
-
 References
 ----------
 .. [1] D. C. Schmittlein, D. G. Morrison and R. Colombo, "Counting your
@@ -72,26 +69,27 @@ References
 
 from __future__ import annotations
 
-
-import argparse
-import importlib
-import datetime as _dt
-import sys
-import time
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from coursekit._validate import check_positive_int
+from coursekit._validate import check_date, check_frame, check_positive_int, check_seed
+from coursekit.data.sampling import day_dates, ids, pick, streams
+from coursekit.tables import Column, Table, output_folder
 
 __all__ = [
     "TransactionsData",
     "make_transactions",
     "write_transactions",
-    "write_datasets",
-    "DATASETS",
+    "load_customers",
+    "load_orders",
+    "load_truth",
+    "customer_revenue",
+    "CUSTOMERS_TABLE",
+    "ORDERS_TABLE",
+    "TRUTH_TABLE",
     "CHANNELS",
     "CHANNEL_SHARES",
     "CHANNEL_EFFECTS",
@@ -99,8 +97,6 @@ __all__ = [
     "REGION_SHARES",
     "CATEGORIES",
     "DAYS_PER_MONTH",
-    "main",
-    "write_command",
 ]
 
 #: Length of the model's month, in days.
@@ -152,9 +148,6 @@ DEFAULT_N_CUSTOMERS = 5000
 DEFAULT_START = "2021-01-01"
 DEFAULT_END = "2023-12-31"
 
-_DATETIME = "datetime64[ns]"
-
-
 class TransactionsData(NamedTuple):
     """The three frames of the transactions dataset.
 
@@ -174,45 +167,6 @@ class TransactionsData(NamedTuple):
     customers: pd.DataFrame
     orders: pd.DataFrame
     truth: pd.DataFrame
-
-
-def _check_date(name: str, value) -> pd.Timestamp:
-    """Return ``value`` as a midnight Timestamp, or raise naming ``name``."""
-    if not isinstance(value, (str, _dt.date, np.datetime64)):
-        raise TypeError(
-            f"{name} must be a date given as an ISO string such as '2021-01-01', "
-            f"a datetime.date or a pandas.Timestamp, got {type(value).__name__} {value!r}"
-        )
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a date such as '2021-01-01', got {value!r}") from None
-    if pd.isna(stamp):
-        raise ValueError(f"{name} must be a date such as '2021-01-01', got a missing value {value!r}")
-    if stamp.tzinfo is not None:
-        raise ValueError(f"{name} must be a date without a time zone, got {value!r}")
-    if stamp != stamp.normalize():
-        raise ValueError(f"{name} must be a calendar date without a time of day, got {value!r}")
-    return stamp
-
-
-def _ids(prefix: str, n: int, width: int) -> np.ndarray:
-    """Return identifiers ``prefix`` + zero-padded 1..n as an object array."""
-    width = max(width, len(str(n)))
-    numbers = np.arange(1, n + 1).astype(str)
-    return np.char.add(prefix, np.char.zfill(numbers, width)).astype(object)
-
-
-def _to_dates(origin: np.datetime64, days: np.ndarray) -> pd.DatetimeIndex:
-    """Return the calendar dates ``origin`` + floor(``days``) as datetime64[ns]."""
-    offsets = np.floor(days).astype(np.int64).astype("timedelta64[D]")
-    return pd.DatetimeIndex(origin + offsets).astype(_DATETIME)
-
-
-def _pick(rng: np.random.Generator, shares: dict, n: int) -> np.ndarray:
-    """Draw ``n`` codes 0..k-1 with the probabilities listed in ``shares``."""
-    p = np.array(list(shares.values()), dtype=float)
-    return rng.choice(len(p), size=n, p=p / p.sum())
 
 
 def make_transactions(
@@ -290,18 +244,15 @@ def make_transactions(
     True
     """
     n_customers = check_positive_int("n_customers", n_customers)
-    seed = check_positive_int("seed", seed, allow_zero=True)
-    start_ts = _check_date("start", start)
-    end_ts = _check_date("end", end)
+    seed = check_seed(seed)
+    start_ts = check_date("start", start, example=DEFAULT_START, whole_day=True)
+    end_ts = check_date("end", end, example=DEFAULT_END, whole_day=True)
     if end_ts <= start_ts:
         raise ValueError(
             f"end must be a later date than start, got start={start_ts.date()} and end={end_ts.date()}"
         )
 
-    streams = np.random.SeedSequence(seed).spawn(7)
-    rng_acq, rng_attr, rng_rate, rng_life, rng_spend, rng_orders, rng_cat = (
-        np.random.default_rng(s) for s in streams
-    )
+    rng_acq, rng_attr, rng_rate, rng_life, rng_spend, rng_orders, rng_cat = streams(seed, 7)
     horizon = float((end_ts - start_ts).days + 1)  # days; the window is [0, horizon)
 
     # 1. Acquisition times (days from start), density proportional to exp(g t).
@@ -312,8 +263,8 @@ def make_transactions(
     acq.sort()
 
     # 2. Channel and region.
-    channel = _pick(rng_attr, CHANNEL_SHARES, n_customers)
-    region = _pick(rng_attr, REGION_SHARES, n_customers)
+    channel = pick(rng_attr, CHANNEL_SHARES, n_customers)
+    region = pick(rng_attr, REGION_SHARES, n_customers)
     effects = np.array([CHANNEL_EFFECTS[c] for c in CHANNELS])
     eff_rate, eff_churn, eff_spend = effects[channel].T
 
@@ -354,9 +305,9 @@ def make_transactions(
     order = np.lexsort((owner, order_time))
     owner, order_time, amount, category = owner[order], order_time[order], amount[order], category[order]
 
-    start64 = np.datetime64(start_ts.date(), "D")
-    customer_id = _ids("C", n_customers, 5)
-    acquired = _to_dates(start64, acq)
+    origin = str(start_ts.date())
+    customer_id = ids("C", n_customers, 5)
+    acquired = day_dates(origin, np.floor(acq))
 
     customers = pd.DataFrame(
         {
@@ -368,14 +319,14 @@ def make_transactions(
     )
     orders = pd.DataFrame(
         {
-            "order_id": pd.array(_ids("O", owner.size, 6), dtype="str"),
+            "order_id": pd.array(ids("O", owner.size, 6), dtype="str"),
             "customer_id": pd.array(customer_id[owner], dtype="str"),
-            "order_date": _to_dates(start64, order_time),
+            "order_date": day_dates(origin, np.floor(order_time)),
             "amount": amount,
             "category": pd.Categorical.from_codes(category, categories=list(CATEGORIES)),
         }
     )
-    churn_date = pd.Series(_to_dates(start64, np.where(churned, churn_time, 0.0))).where(churned)
+    churn_date = day_dates(origin, np.floor(np.where(churned, churn_time, 0.0))).where(churned)
     truth = pd.DataFrame(
         {
             "customer_id": pd.array(customer_id, dtype="str"),
@@ -390,28 +341,50 @@ def make_transactions(
     return TransactionsData(customers=customers, orders=orders, truth=truth)
 
 
-def _date_text(values: pd.Series) -> pd.Series:
-    """Format a datetime column as ISO dates, with an empty field for NaT."""
-    return values.dt.strftime("%Y-%m-%d").fillna("")
+#: ``transactions_customers.csv``: one row per customer, sorted by acquisition date.
+CUSTOMERS_TABLE = Table(
+    "transactions_customers.csv",
+    [
+        Column("customer_id"),
+        Column("acquired", "date"),
+        Column("channel", "category", categories=CHANNELS),
+        Column("region", "category", categories=REGIONS),
+    ],
+)
 
+#: ``transactions_orders.csv``: one row per order, sorted by date and then order id.
+ORDERS_TABLE = Table(
+    "transactions_orders.csv",
+    [
+        Column("order_id"),
+        Column("customer_id"),
+        Column("order_date", "date"),
+        Column("amount", "float", decimals=2),
+        Column("category", "category", categories=CATEGORIES),
+    ],
+)
 
-def _float_text(values, decimals: int) -> np.ndarray:
-    """Format floats with a fixed number of decimals."""
-    return np.char.mod(f"%.{decimals}f", np.asarray(values, dtype=float))
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """Write a frame of text columns as a UTF-8 CSV with ``\\n`` line ends."""
-    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-    return path
+#: ``transactions_truth.csv``: the latent parameters of each customer (empty churn date if alive).
+TRUTH_TABLE = Table(
+    "transactions_truth.csv",
+    [
+        Column("customer_id"),
+        Column("purchase_rate_per_month", "float", decimals=6),
+        Column("churn_rate_per_month", "float", decimals=6),
+        Column("mean_spend", "float", decimals=4),
+        Column("lifetime_months", "float", decimals=4),
+        Column("churned_by_end", "bool"),
+        Column("churn_date", "date", optional=True),
+    ],
+)
 
 
 def write_transactions(directory, data: TransactionsData | None = None) -> list[Path]:
     """Write the transactions dataset as three CSV files.
 
-    Every column is formatted explicitly (ISO dates, a fixed number of
-    decimals, ``True``/``False`` flags, an empty field for a missing date), so
-    the bytes depend only on the data.
+    Every column is formatted explicitly by its :class:`~coursekit.tables.Table`
+    spec (ISO dates, a fixed number of decimals, ``True``/``False`` flags, an
+    empty field for a missing date), so the bytes depend only on the data.
 
     Parameters
     ----------
@@ -442,196 +415,209 @@ def write_transactions(directory, data: TransactionsData | None = None) -> list[
     ['transactions_customers.csv', 'transactions_orders.csv', 'transactions_truth.csv']
     customer_id,acquired,channel,region
     """
-    directory = _check_directory("directory", directory)
+    folder = output_folder(directory)
     if data is None:
         data = make_transactions()
     elif not isinstance(data, TransactionsData):
         raise TypeError(f"data must be a TransactionsData or None, got {type(data).__name__}")
-    customers, orders, truth = data
-    paths = [
-        _write_csv(
-            pd.DataFrame(
-                {
-                    "customer_id": customers["customer_id"].astype(str),
-                    "acquired": _date_text(customers["acquired"]),
-                    "channel": customers["channel"].astype(str),
-                    "region": customers["region"].astype(str),
-                }
-            ),
-            directory / "transactions_customers.csv",
-        ),
-        _write_csv(
-            pd.DataFrame(
-                {
-                    "order_id": orders["order_id"].astype(str),
-                    "customer_id": orders["customer_id"].astype(str),
-                    "order_date": _date_text(orders["order_date"]),
-                    "amount": _float_text(orders["amount"], 2),
-                    "category": orders["category"].astype(str),
-                }
-            ),
-            directory / "transactions_orders.csv",
-        ),
-        _write_csv(
-            pd.DataFrame(
-                {
-                    "customer_id": truth["customer_id"].astype(str),
-                    "purchase_rate_per_month": _float_text(truth["purchase_rate_per_month"], 6),
-                    "churn_rate_per_month": _float_text(truth["churn_rate_per_month"], 6),
-                    "mean_spend": _float_text(truth["mean_spend"], 4),
-                    "lifetime_months": _float_text(truth["lifetime_months"], 4),
-                    "churned_by_end": np.where(truth["churned_by_end"].to_numpy(bool), "True", "False"),
-                    "churn_date": _date_text(truth["churn_date"]),
-                }
-            ),
-            directory / "transactions_truth.csv",
-        ),
+    return [
+        CUSTOMERS_TABLE.write(data.customers, folder),
+        ORDERS_TABLE.write(data.orders, folder),
+        TRUTH_TABLE.write(data.truth, folder),
     ]
-    return paths
 
 
-#: Registry of datasets: name -> function(directory) writing its files and
-#: returning their paths.  Add new datasets here.
-def _lazy(module: str, function: str) -> Callable[[Path], list[Path]]:
-    """A writer that imports ``module`` only when called (those modules import this one)."""
-
-    def writer(directory):
-        return getattr(importlib.import_module(module), function)(directory)
-
-    writer.__name__ = function
-    writer.__doc__ = f"Call :func:`{module}.{function}`."
-    return writer
-
-
-#: Every dataset of the course: name -> writer(directory) returning the paths written.
-#: ``make data`` (``python -m coursekit.data.transactions datasets``) calls them all, in this order.
-DATASETS: dict[str, Callable[[Path], list[Path]]] = {
-    "transactions": write_transactions,
-    "survey": _lazy("coursekit.data.survey", "write_survey"),
-    "complaints": _lazy("coursekit.data.survey", "write_complaints"),
-    "subscriptions": _lazy("coursekit.data.subscriptions", "write_subscriptions"),
-    "fader_hardie_2007": _lazy("coursekit.data.subscriptions", "write_fader_hardie"),
-    "bank_accounts": _lazy("coursekit.data.bank_accounts", "write_bank_accounts"),
-    "campaign": _lazy("coursekit.models.experiments", "write_campaign"),
-    "crm": _lazy("coursekit.data.crm_sources", "write_crm"),
-    "key_accounts": _lazy("coursekit.cases.casedata2", "write_key_accounts"),
-    "hotline_survey": _lazy("coursekit.cases.casedata2", "write_hotline_survey"),
-    "freshbox": _lazy("coursekit.cases.casedata", "write_freshbox"),
-    "miao": _lazy("coursekit.cases.casedata", "write_miao"),
-    "dicks": _lazy("coursekit.cases.casedata", "write_dicks"),
-}
-
-
-def _check_directory(name: str, directory) -> Path:
-    """Return ``directory`` as a Path, creating it; refuse non-paths and files."""
-    if not isinstance(directory, (str, Path)) or str(directory) == "":
-        raise TypeError(f"{name} must be a non-empty str or pathlib.Path, got {type(directory).__name__} {directory!r}")
-    path = Path(directory)
-    if path.exists() and not path.is_dir():
-        raise ValueError(f"{name} must be a folder, got the existing file {str(path)!r}")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def write_datasets(directory, names=None) -> list[Path]:
-    """Write every registered dataset (or the ones named) into ``directory``.
-
-    The files are reproducible byte for byte: writing twice, on any day, gives
-    identical files.  This is what ``make data`` runs.
+def load_customers(directory=None) -> pd.DataFrame:
+    """Load the customers of the transactions dataset.
 
     Parameters
     ----------
-    directory : str or pathlib.Path
-        Folder to write into; it is created if it does not exist.
-    names : iterable of str, optional
-        Names of datasets from :data:`DATASETS` to write; all of them by
+    directory : str or pathlib.Path, optional
+        Folder holding ``transactions_customers.csv``; :func:`coursekit.tables.data_dir` by
         default.
 
     Returns
     -------
-    list of pathlib.Path
-        Paths of the files written, in registry order.
+    pandas.DataFrame
+        One row per customer, sorted by acquisition date:
+
+        * ``customer_id`` (str) -- ``"C00001"`` ...
+        * ``acquired`` (datetime64[ns]) -- date of the first order.
+        * ``channel`` (category) -- acquisition channel, categories in the
+          order of :data:`CHANNELS`.
+        * ``region`` (category) -- region, in the order of
+          :data:`REGIONS`.
 
     References
     ----------
-    .. [1] T. Gebru et al., "Datasheets for datasets", Communications of the
-       ACM 64(12), 86-92, 2021.
+    .. [1] D. C. Schmittlein, D. G. Morrison and R. Colombo, "Counting your
+       customers: who are they and what will they do next?", Management
+       Science 33(1), 1-24, 1987.
 
     Examples
     --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     print([p.name for p in write_datasets(tmp, "transactions")])
-    ['transactions_customers.csv', 'transactions_orders.csv', 'transactions_truth.csv']
+    >>> customers = load_customers()
+    >>> customers.shape
+    (5000, 4)
+    >>> customers["channel"].cat.categories.tolist()
+    ['referral', 'search_ads', 'social_media', 'marketplace', 'promotion']
     """
-    directory = _check_directory("directory", directory)
-    if names is None:
-        selected = list(DATASETS)
+    return CUSTOMERS_TABLE.read(directory)
+
+
+def load_orders(directory=None) -> pd.DataFrame:
+    """Load the orders of the transactions dataset.
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path, optional
+        Folder holding ``transactions_orders.csv``; :func:`coursekit.tables.data_dir` by
+        default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per order, sorted by date and then order id:
+
+        * ``order_id`` (str) -- ``"O000001"`` ...
+        * ``customer_id`` (str) -- the customer who placed the order.
+        * ``order_date`` (datetime64[ns]) -- day of the order.
+        * ``amount`` (float) -- order value in currency units (CU), > 0,
+          rounded to 0.01 CU.
+        * ``category`` (category) -- product category, in the order of
+          :data:`CATEGORIES`.
+
+    References
+    ----------
+    .. [1] P. S. Fader, B. G. S. Hardie and K. L. Lee, "RFM and CLV: using
+       iso-value curves for customer base analysis", Journal of Marketing
+       Research 42(4), 415-430, 2005.
+
+    Examples
+    --------
+    >>> orders = load_orders()
+    >>> orders.shape
+    (27125, 5)
+    >>> round(float(orders["amount"].sum()), 2)
+    1174287.78
+    """
+    return ORDERS_TABLE.read(directory)
+
+
+def load_truth(directory=None) -> pd.DataFrame:
+    """Load the ground truth of the transactions dataset.
+
+    These are the latent quantities that generated each customer's orders.
+    They are not observable in practice; the course uses them to check models.
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path, optional
+        Folder holding ``transactions_truth.csv``; :func:`coursekit.tables.data_dir` by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer:
+
+        * ``customer_id`` (str).
+        * ``purchase_rate_per_month`` (float) -- repeat orders per month while
+          alive, :math:`\\lambda_i`.
+        * ``churn_rate_per_month`` (float) -- :math:`\\mu_i`, per month; the
+          lifetime is exponential with this rate.
+        * ``mean_spend`` (float) -- mean order value :math:`\\bar a_i`, CU.
+        * ``lifetime_months`` (float) -- months from acquisition to churn
+          (may run past the end of the window).
+        * ``churned_by_end`` (bool) -- whether the customer churned within the
+          window.
+        * ``churn_date`` (datetime64[ns]) -- day of churn, NaT if alive at the
+          end.
+
+    References
+    ----------
+    .. [1] D. C. Schmittlein, D. G. Morrison and R. Colombo, "Counting your
+       customers: who are they and what will they do next?", Management
+       Science 33(1), 1-24, 1987.
+
+    Examples
+    --------
+    >>> truth = load_truth()
+    >>> round(float(truth["churned_by_end"].mean()), 4)
+    0.4224
+    >>> bool(truth.loc[~truth["churned_by_end"], "churn_date"].isna().all())
+    True
+    """
+    return TRUTH_TABLE.read(directory)
+
+
+def customer_revenue(orders=None, customers=None, directory=None) -> pd.Series:
+    r"""Total spend of each customer over the observation window.
+
+    .. math:: R_i = \sum_{o \,:\, c(o) = i} a_o
+
+    where :math:`a_o` is the amount of order :math:`o` and :math:`c(o)` its
+    customer.  Customers without orders get :math:`R_i = 0`.
+
+    Parameters
+    ----------
+    orders : pandas.DataFrame, optional
+        Orders with columns ``customer_id`` and ``amount``; by default
+        :func:`load_orders`.
+    customers : pandas.DataFrame, optional
+        Customers with a column ``customer_id``, which fixes the index; by
+        default :func:`load_customers`.  When ``orders`` is given and
+        ``customers`` is not, the customers are those present in ``orders``.
+    directory : str or pathlib.Path, optional
+        Folder to load from when frames are not given; :func:`coursekit.tables.data_dir` by
+        default.
+
+    Returns
+    -------
+    pandas.Series
+        Revenue in currency units (CU), rounded to 0.01, indexed by
+        ``customer_id`` in the order of ``customers``, named ``"revenue"``.
+
+    References
+    ----------
+    .. [1] M. O. Lorenz, "Methods of measuring the concentration of wealth",
+       Publications of the American Statistical Association 9(70), 209-219,
+       1905.
+
+    Examples
+    --------
+    >>> revenue = customer_revenue()
+    >>> len(revenue), revenue.name
+    (5000, 'revenue')
+    >>> round(float(revenue.sum()), 2)
+    1174287.78
+    >>> import pandas as pd
+    >>> toy = pd.DataFrame({"customer_id": ["a", "b", "a"], "amount": [1.5, 2.0, 3.0]})
+    >>> customer_revenue(toy, pd.DataFrame({"customer_id": ["a", "b", "c"]})).tolist()
+    [4.5, 2.0, 0.0]
+    """
+    if orders is None:
+        orders = load_orders(directory)
+        if customers is None:
+            customers = load_customers(directory)
+    check_frame("orders", orders, ["customer_id", "amount"])
+    if customers is not None:
+        check_frame("customers", customers, ["customer_id"])
+        index = pd.Index(customers["customer_id"], name="customer_id")
+        if index.has_duplicates:
+            raise ValueError("customers must list each customer_id once, got duplicates")
     else:
-        if isinstance(names, str):
-            names = [names]
-        selected = list(names)
-        unknown = [n for n in selected if n not in DATASETS]
-        if not selected or unknown:
-            raise ValueError(
-                f"names must list datasets among {', '.join(map(repr, DATASETS))}; got {names!r}"
-            )
-    paths: list[Path] = []
-    for name in selected:
-        paths.extend(DATASETS[name](directory))
-    return paths
-
-
-def write_command(argv, *, prog: str, description: str, writers) -> int:
-    """The command line shared by every dataset module: ``python -m <module> [DIRECTORY]``.
-
-    Parses an optional ``DIRECTORY`` (``datasets`` by default), calls each writer
-    with it, prints every file written with its size and the time taken, and
-    returns 0.  Each generator module's ``main`` calls this with its own writers;
-    :func:`main` below does the same for all of them.
-
-    Examples
-    --------
-    >>> import tempfile, contextlib, io
-    >>> out = io.StringIO()
-    >>> with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(out):
-    ...     status = write_command([tmp], prog="demo", description="demo", writers=[write_transactions])
-    >>> status, out.getvalue().count("wrote ")
-    (0, 3)
-    """
-    parser = argparse.ArgumentParser(prog=prog, description=description)
-    parser.add_argument("directory", nargs="?", default="datasets", help="folder to write into (default: datasets)")
-    args = parser.parse_args(argv)
-    began = time.perf_counter()
-    paths = [path for writer in writers for path in writer(args.directory)]
-    _report(paths, time.perf_counter() - began)
-    return 0
-
-
-def _report(paths, elapsed: float) -> None:
-    for path in paths:
-        print(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    print(f"done in {elapsed:.2f} s")
-
-
-def main(argv=None) -> int:
-    """Command line: ``python -m coursekit.data.transactions [DIRECTORY]``.
-
-    Writes every registered dataset into ``DIRECTORY`` (``datasets`` by
-    default) and prints the files written and the time taken.
-    """
-    parser = argparse.ArgumentParser(
-        prog="python -m coursekit.data.transactions",
-        description="Regenerate the coursekit datasets (byte-for-byte reproducible).",
-    )
-    parser.add_argument("directory", nargs="?", default="datasets", help="folder to write into (default: datasets)")
-    parser.add_argument("--only", action="append", choices=list(DATASETS), help="write only this dataset (repeatable)")
-    args = parser.parse_args(argv)
-    began = time.perf_counter()
-    paths = write_datasets(args.directory, args.only)
-    _report(paths, time.perf_counter() - began)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        index = pd.Index(pd.unique(orders["customer_id"]), name="customer_id")
+    amount = pd.to_numeric(orders["amount"], errors="coerce")
+    if amount.isna().any() or not np.isfinite(amount.to_numpy(dtype=float)).all():
+        raise ValueError("orders['amount'] must hold finite numbers, got missing or non-numeric values")
+    totals = amount.groupby(orders["customer_id"].to_numpy(), sort=False).sum()
+    missing = totals.index.difference(index)
+    if len(missing):
+        raise ValueError(
+            f"orders must refer only to listed customers, got {len(missing)} unknown "
+            f"customer_id(s) such as {missing[0]!r}"
+        )
+    revenue = totals.reindex(index, fill_value=0.0).astype(float).round(2)
+    revenue.name = "revenue"
+    revenue.index.name = "customer_id"
+    return revenue

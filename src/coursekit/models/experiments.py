@@ -7,24 +7,13 @@ rates of the two groups are compared some time later.
 * :func:`ab_test` -- the lift (difference of retention rates) with a confidence interval, the
   relative lift with its interval, and the two-proportion z-test;
 * :func:`ab_test_table` -- the same from a customer-level table, overall or per segment;
-* :func:`wilson_interval` -- the Wilson score interval of one retention rate;
-* :func:`sample_size` -- customers per group needed to detect a given lift;
-* the **campaign dataset**: a generated experiment with a known true lift per segment of the
-  customer value matrix (:func:`make_campaign`, :func:`write_campaign`, :func:`load_campaign`,
-  :func:`load_campaign_truth`).
+* :func:`wilson_interval` -- the Wilson score interval of one rate (the course's one Wilson
+  interval; :func:`wilson_limits` is its unchecked array form, which
+  :func:`coursekit.models.care.retention_by_response` also uses);
+* :func:`sample_size` -- customers per group needed to detect a given lift.
 
-The campaign dataset
---------------------
-:func:`make_campaign` simulates a retention campaign run on ``n_customers`` customers of a
-subscription business.  Each customer belongs to one quadrant of the customer value matrix
-(:mod:`coursekit.models.value_matrix`), drawn with the shares of :data:`CAMPAIGN_EFFECTS`.  Exactly half
-of the customers (rounded down), chosen by a random permutation, get the campaign (complete
-randomisation).  A customer of quadrant :math:`q` in arm :math:`a` is retained at the end of the
-follow-up with probability :math:`p_{q,a}` -- the control rate of the quadrant plus, for the
-treatment arm, the quadrant's true lift -- independently of everyone else.  The campaign works
-best on quadrant II (low current value, high potential: the relationship can still be rebuilt)
-and hardly at all on quadrant I.  Separate random streams spawned from
-``numpy.random.SeedSequence(seed)`` draw the quadrants, the assignment and the outcomes.
+The campaign dataset of the course, a generated experiment with a known true lift per segment
+of the customer value matrix, is in :mod:`coursekit.data.campaign`.
 
 References
 ----------
@@ -38,31 +27,21 @@ References
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
-from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from coursekit._validate import as_number_array, as_output, check_choice, check_number, check_positive_int
+from coursekit._validate import as_output, check_choice, check_frame, check_number, check_scalar, check_whole_numbers
 
 __all__ = [
     "ABTest",
     "ab_test",
     "ab_test_table",
     "wilson_interval",
+    "wilson_limits",
     "sample_size",
-    "CAMPAIGN_EFFECTS",
-    "CampaignData",
-    "make_campaign",
-    "write_campaign",
-    "load_campaign",
-    "load_campaign_truth",
-    "DATASETS",
-    "main",
 ]
 
 _METHODS = ("newcombe", "wald")
@@ -72,36 +51,24 @@ _ALTERNATIVES = ("two-sided", "greater", "less")
 # --------------------------------------------------------------------------------------------
 # checks
 # --------------------------------------------------------------------------------------------
-def _whole(name: str, value, *, minimum: int) -> np.ndarray:
-    """Whole numbers >= minimum as a float array (scalars stay 0-d)."""
-    arr = as_number_array(name, value)
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{name} must hold finite whole numbers, got {value!r}")
-    frac = arr != np.round(arr)
-    if frac.any():
-        raise ValueError(f"{name} must be a whole number (a count of customers), got {arr[frac].flat[0]:g}")
-    small = arr < minimum
-    if small.any():
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {arr[small].flat[0]:g}")
-    return arr
-
-
 def _confidence(confidence) -> float:
-    value = check_number("confidence", confidence, low=0.0, high=1.0, low_open=True, high_open=True)
-    if not isinstance(value, float):
-        raise TypeError(f"confidence must be a single number, got {confidence!r}")
-    return value
+    return check_scalar("confidence", confidence, low=0.0, high=1.0, low_open=True, high_open=True)
 
 
-def _counts(retained, n, label):
-    n = _whole(f"n_{label}", n, minimum=1)
-    x = _whole(f"retained_{label}", retained, minimum=0)
-    x_b, n_b = np.broadcast_arrays(x, n)
+def _counts(successes, n, x_name: str, n_name: str):
+    """Counts of successes and trials: whole numbers, ``n >= 1``, ``0 <= successes <= n``, broadcastable."""
+    n = check_whole_numbers(n_name, n, minimum=1)
+    x = check_whole_numbers(x_name, successes, minimum=0)
+    try:
+        x_b, n_b = np.broadcast_arrays(x, n)
+    except ValueError:
+        raise ValueError(
+            f"{x_name} and {n_name} must broadcast together, got shapes {np.shape(x)} and {np.shape(n)}"
+        ) from None
     bad = x_b > n_b
     if bad.any():
         raise ValueError(
-            f"retained_{label} must not exceed n_{label}, got retained_{label}={x_b[bad].flat[0]:g} "
-            f"> n_{label}={n_b[bad].flat[0]:g}"
+            f"{x_name} must not exceed {n_name}, got {x_name}={x_b[bad].flat[0]:g} > {n_name}={n_b[bad].flat[0]:g}"
         )
     return x, n
 
@@ -109,16 +76,44 @@ def _counts(retained, n, label):
 # --------------------------------------------------------------------------------------------
 # intervals and tests
 # --------------------------------------------------------------------------------------------
-def _wilson(x, n, z):
-    p = x / n
+def wilson_limits(successes, n, z):
+    r"""Wilson score limits for arrays of counts, without checks.
+
+    The array form of :func:`wilson_interval` for callers that have checked their counts
+    (``n >= 1``, ``0 <= successes <= n``) and computed :math:`z` once.
+
+    Parameters
+    ----------
+    successes, n : numpy.ndarray
+        Successes (e.g. customers retained) and trials; they broadcast together.
+    z : float
+        Standard-normal quantile, e.g. 1.96 for a 95 % interval.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The lower and upper limits, clipped to [0, 1].
+
+    References
+    ----------
+    .. [1] E. B. Wilson, "Probable inference, the law of succession, and statistical inference",
+       Journal of the American Statistical Association 22(158), 209-212, 1927.
+
+    Examples
+    --------
+    >>> low, high = wilson_limits(np.array([7.0, 0.0]), np.array([10.0, 5.0]), 1.959963984540054)
+    >>> low.round(4).tolist(), high.round(4).tolist()
+    ([0.3968, 0.0], [0.8922, 0.4345])
+    """
+    p = successes / n
     denom = 1.0 + z**2 / n
     centre = (p + z**2 / (2.0 * n)) / denom
     half = z * np.sqrt(p * (1.0 - p) / n + z**2 / (4.0 * n**2)) / denom
     return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
 
 
-def wilson_interval(retained, n, confidence=0.95):
-    r"""Wilson score interval of a retention rate.
+def wilson_interval(successes, n, confidence=0.95):
+    r"""Wilson score interval of a proportion, such as a retention rate.
 
     With :math:`\hat p = x / n` and :math:`z = \Phi^{-1}(1 - \alpha/2)`:
 
@@ -130,40 +125,49 @@ def wilson_interval(retained, n, confidence=0.95):
 
     Parameters
     ----------
-    retained : int or array_like of int
-        Customers retained, a whole number from 0 to ``n``.
+    successes : int or array_like of int
+        Number of successes :math:`x` (e.g. customers retained, complainers who stayed), a whole
+        number from 0 to ``n``.
     n : int or array_like of int
-        Customers in the group, a whole number >= 1.
+        Number of trials (customers in the group), a whole number >= 1; broadcasts with
+        ``successes``.
     confidence : float, default 0.95
         Confidence level, in (0, 1).
 
     Returns
     -------
     tuple of (float or numpy.ndarray)
-        The lower and upper limits, as rates.
+        The lower and upper limits, as proportions.
 
     Raises
     ------
     ValueError
-        If a count is not a whole number, ``retained > n``, ``n < 1`` or ``confidence`` is
-        outside (0, 1).
+        If a count is not a whole number, ``successes > n``, ``n < 1``, the counts do not
+        broadcast together or ``confidence`` is outside (0, 1).
     TypeError
-        If a value is not a number.
+        If a value is not a number, or ``confidence`` is not a single number.
 
     References
     ----------
     .. [1] E. B. Wilson, "Probable inference, the law of succession, and statistical inference",
        Journal of the American Statistical Association 22(158), 209-212, 1927.
+    .. [2] A. Agresti and B. A. Coull, "Approximate Is Better than 'Exact' for Interval
+       Estimation of Binomial Proportions", The American Statistician 52(2), 119-126, 1998.
 
     Examples
     --------
     >>> low, high = wilson_interval(56, 70)
     >>> round(low, 4), round(high, 4)
     (0.6917, 0.8769)
+    >>> low, high = wilson_interval(7, 10)
+    >>> round(low, 4), round(high, 4)
+    (0.3968, 0.8922)
+    >>> wilson_interval(0, 5)[0]
+    0.0
     """
-    x, n = _counts(retained, n, "group")
+    x, n = _counts(successes, n, "successes", "n")
     z = norm.ppf(0.5 + _confidence(confidence) / 2.0)
-    low, high = _wilson(np.asarray(x), np.asarray(n), z)
+    low, high = wilson_limits(np.asarray(x), np.asarray(n), z)
     return as_output(low), as_output(high)
 
 
@@ -298,8 +302,8 @@ def ab_test(
     >>> round(res.ci_low, 4), round(res.ci_high, 4)
     (0.0575, 0.3425)
     """
-    x_t, n_t = _counts(retained_treated, n_treated, "treated")
-    x_c, n_c = _counts(retained_control, n_control, "control")
+    x_t, n_t = _counts(retained_treated, n_treated, "retained_treated", "n_treated")
+    x_c, n_c = _counts(retained_control, n_control, "retained_control", "n_control")
     conf = _confidence(confidence)
     method = check_choice("method", method, _METHODS)
     alternative = check_choice("alternative", alternative, _ALTERNATIVES)
@@ -312,8 +316,8 @@ def ab_test(
         half = z_crit * np.sqrt(p_t * (1 - p_t) / n_t + p_c * (1 - p_c) / n_c)
         low, high = lift - half, lift + half
     else:
-        l_t, u_t = _wilson(x_t, n_t, z_crit)
-        l_c, u_c = _wilson(x_c, n_c, z_crit)
+        l_t, u_t = wilson_limits(x_t, n_t, z_crit)
+        l_c, u_c = wilson_limits(x_c, n_c, z_crit)
         low = lift - np.sqrt((p_t - l_t) ** 2 + (u_c - p_c) ** 2)
         high = lift + np.sqrt((u_t - p_t) ** 2 + (p_c - l_c) ** 2)
 
@@ -369,7 +373,7 @@ def ab_test_table(
     ----------
     data : pandas.DataFrame
         One row per customer, with an ``arm`` column (values ``treatment`` / ``control``) and a
-        boolean (or 0/1) ``outcome`` column, e.g. :func:`load_campaign`.
+        boolean (or 0/1) ``outcome`` column, e.g. :func:`coursekit.data.campaign.load_campaign`.
     by : str or None, default None
         Column to split by (e.g. ``"quadrant"``), or ``None`` for one overall row.
     arm, outcome : str, default "arm", "retained"
@@ -410,12 +414,7 @@ def ab_test_table(
          n_treated  rate_treated  rate_control  lift
     all          4          0.75          0.25   0.5
     """
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
-    columns = [arm, outcome] + ([] if by is None else [by])
-    absent = [c for c in columns if c not in data.columns]
-    if absent:
-        raise ValueError(f"data must have the columns {columns}, got {data.columns.tolist()}")
+    check_frame("data", data, [arm, outcome] + ([] if by is None else [by]))
     labels = data[arm].astype(object)
     unknown = sorted({str(v) for v in pd.unique(labels)} - {str(treatment), str(control)})
     if unknown:
@@ -430,7 +429,8 @@ def ab_test_table(
             "retained": values.astype(bool).to_numpy(),
         }
     )
-    counts = frame.groupby(["group", "treated"], observed=True, sort=True)["retained"].agg(["size", "sum"]).unstack("treated")
+    grouped = frame.groupby(["group", "treated"], observed=True, sort=True)["retained"]
+    counts = grouped.agg(["size", "sum"]).unstack("treated")
     if counts.isna().any().any() or counts.shape[1] != 4:
         raise ValueError(f"every group must have customers in both arms ({treatment!r} and {control!r})")
     n_t = counts[("size", True)].to_numpy(dtype=np.int64)
@@ -529,7 +529,8 @@ def sample_size(p_control, min_detectable_lift, power=0.8, alpha=0.05, alternati
     bad = (p2 <= 0) | (p2 >= 1)
     if np.any(bad):
         raise ValueError(
-            f"p_control + min_detectable_lift must be in (0, 1), got {np.broadcast_to(p2, np.shape(bad))[bad].flat[0]:g}"
+            "p_control + min_detectable_lift must be in (0, 1), "
+            f"got {np.broadcast_to(p2, np.shape(bad))[bad].flat[0]:g}"
         )
     z_a = norm.ppf(1 - np.asarray(a) / 2) if alternative == "two-sided" else norm.ppf(1 - np.asarray(a))
     z_b = norm.ppf(pw)
@@ -537,320 +538,3 @@ def sample_size(p_control, min_detectable_lift, power=0.8, alpha=0.05, alternati
     numerator = (z_a * np.sqrt(2 * p_bar * (1 - p_bar)) + z_b * np.sqrt(p1 * (1 - np.asarray(p1)) + p2 * (1 - p2))) ** 2
     n = np.ceil(numerator / np.asarray(delta) ** 2 - 1e-9).astype(np.int64)
     return int(n) if n.ndim == 0 else n
-
-
-# --------------------------------------------------------------------------------------------
-# the campaign dataset
-# --------------------------------------------------------------------------------------------
-#: True parameters of the campaign dataset, per quadrant of the customer value matrix: share of
-#: customers, retention rate without the campaign (control) and true lift from the campaign.
-CAMPAIGN_EFFECTS: pd.DataFrame = pd.DataFrame(
-    {
-        "quadrant": ["I", "II", "III", "IV"],
-        "share": [0.40, 0.25, 0.20, 0.15],
-        "p_control": [0.50, 0.60, 0.80, 0.85],
-        "lift": [0.01, 0.08, 0.03, 0.05],
-    }
-)
-
-CAMPAIGN_SEED = 20240615
-CAMPAIGN_N_CUSTOMERS = 6000
-_QUADRANTS = ("I", "II", "III", "IV")
-_ARMS = ("control", "treatment")
-_CAMPAIGN_FILE = "campaign_customers.csv"
-_TRUTH_FILE = "campaign_truth.csv"
-
-
-class CampaignData(NamedTuple):
-    """The two frames of the campaign dataset.
-
-    Attributes
-    ----------
-    customers : pandas.DataFrame
-        One row per customer: ``customer_id``, ``quadrant``, ``arm``, ``retained``.
-    truth : pandas.DataFrame
-        True retention rates and lift per quadrant and overall.
-    """
-
-    customers: pd.DataFrame
-    truth: pd.DataFrame
-
-
-def _campaign_truth() -> pd.DataFrame:
-    eff = CAMPAIGN_EFFECTS
-    share = eff["share"].to_numpy()
-    p_c = eff["p_control"].to_numpy()
-    lift = eff["lift"].to_numpy()
-    overall = [1.0, float(share @ p_c), float(share @ (p_c + lift)), float(share @ lift)]
-    return pd.DataFrame(
-        {
-            "quadrant": pd.array(list(_QUADRANTS) + ["all"], dtype="str"),
-            "share": np.append(share, overall[0]),
-            "p_control": np.append(p_c, overall[1]),
-            "p_treated": np.append(p_c + lift, overall[2]),
-            "true_lift": np.append(lift, overall[3]),
-        }
-    )
-
-
-def make_campaign(n_customers=CAMPAIGN_N_CUSTOMERS, seed=CAMPAIGN_SEED) -> CampaignData:
-    """Simulate a randomised retention campaign with a known true lift per quadrant.
-
-    The generative model is set out in the module docstring; its parameters are
-    :data:`CAMPAIGN_EFFECTS`.  The same arguments give identical frames on every run.
-
-    Parameters
-    ----------
-    n_customers : int, default 6000
-        Customers in the experiment, a whole number >= 2.
-    seed : int, default 20240615
-        Seed of the random number generator, a whole number >= 0.
-
-    Returns
-    -------
-    CampaignData
-        ``customers``: ``customer_id`` (str, ``"K00001"`` ...), ``quadrant`` (ordered
-        categorical I < II < III < IV), ``arm`` (categorical control / treatment), ``retained``
-        (bool); ``truth``: one row per quadrant and a row ``"all"`` with ``share`` (population
-        share), ``p_control``, ``p_treated`` and ``true_lift`` (the "all" row is the
-        share-weighted average, i.e. the expected lift of the whole population).
-
-    Raises
-    ------
-    ValueError
-        If ``n_customers < 2`` or ``seed < 0``.
-    TypeError
-        If an argument is not a whole number.
-
-    References
-    ----------
-    .. [1] R. Kohavi, D. Tang and Y. Xu, *Trustworthy Online Controlled Experiments*,
-       Cambridge University Press, 2020.
-
-    Examples
-    --------
-    >>> data = make_campaign(n_customers=1000, seed=1)
-    >>> data.customers["arm"].value_counts().sort_index().tolist()
-    [500, 500]
-    >>> data.truth.loc[4, "quadrant"], round(float(data.truth.loc[4, "true_lift"]), 4)
-    ('all', 0.0375)
-    """
-    n = check_positive_int("n_customers", n_customers)
-    if n < 2:
-        raise ValueError(f"n_customers must be an integer >= 2 (one per arm at least), got {n}")
-    seed = check_positive_int("seed", seed, allow_zero=True)
-    rng_q, rng_arm, rng_out = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3))
-    eff = CAMPAIGN_EFFECTS
-    quadrant = rng_q.choice(len(_QUADRANTS), size=n, p=eff["share"].to_numpy())
-    treated = (rng_arm.permutation(n) < n // 2).astype(np.int8)
-    p = eff["p_control"].to_numpy()[quadrant] + treated * eff["lift"].to_numpy()[quadrant]
-    retained = rng_out.random(n) < p
-    width = max(5, len(str(n)))
-    ids = np.char.add("K", np.char.zfill(np.arange(1, n + 1).astype(str), width)).astype(object)
-    customers = pd.DataFrame(
-        {
-            "customer_id": pd.array(ids, dtype="str"),
-            "quadrant": pd.Categorical.from_codes(quadrant, dtype=pd.CategoricalDtype(list(_QUADRANTS), ordered=True)),
-            "arm": pd.Categorical.from_codes(treated, categories=list(_ARMS)),
-            "retained": retained,
-        }
-    )
-    return CampaignData(customers=customers, truth=_campaign_truth())
-
-
-def write_campaign(directory, data: CampaignData | None = None) -> list[Path]:
-    """Write the campaign dataset as ``campaign_customers.csv`` and ``campaign_truth.csv``.
-
-    Every column is formatted explicitly (``True``/``False`` flags, rates with 4 decimals) with
-    the writers of :mod:`coursekit.data.transactions`, so the bytes depend only on the data.
-
-    Parameters
-    ----------
-    directory : str or pathlib.Path
-        Folder to write into; created if it does not exist.
-    data : CampaignData, optional
-        Frames to write; by default ``make_campaign()`` with its default arguments.
-
-    Returns
-    -------
-    list of pathlib.Path
-        Paths of ``campaign_customers.csv`` and ``campaign_truth.csv``.
-
-    Raises
-    ------
-    TypeError
-        If ``directory`` is not a path or ``data`` is not a :class:`CampaignData`.
-    ValueError
-        If ``directory`` is an existing file.
-
-    References
-    ----------
-    .. [1] Y. Shafranovich, "Common Format and MIME Type for Comma-Separated Values (CSV)
-       Files", RFC 4180, 2005.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     paths = write_campaign(tmp, make_campaign(n_customers=10, seed=3))
-    ...     print([p.name for p in paths])
-    ...     print(paths[0].read_text().splitlines()[0])
-    ['campaign_customers.csv', 'campaign_truth.csv']
-    customer_id,quadrant,arm,retained
-    """
-    from coursekit.data.transactions import _check_directory, _float_text, _write_csv  # lazy: datagen may import this module
-
-    directory = _check_directory("directory", directory)
-    if data is None:
-        data = make_campaign()
-    elif not isinstance(data, CampaignData):
-        raise TypeError(f"data must be a CampaignData or None, got {type(data).__name__}")
-    customers, truth = data
-    return [
-        _write_csv(
-            pd.DataFrame(
-                {
-                    "customer_id": customers["customer_id"].astype(str),
-                    "quadrant": customers["quadrant"].astype(str),
-                    "arm": customers["arm"].astype(str),
-                    "retained": np.where(customers["retained"].to_numpy(bool), "True", "False"),
-                }
-            ),
-            directory / _CAMPAIGN_FILE,
-        ),
-        _write_csv(
-            pd.DataFrame(
-                {
-                    "quadrant": truth["quadrant"].astype(str),
-                    "share": _float_text(truth["share"], 4),
-                    "p_control": _float_text(truth["p_control"], 4),
-                    "p_treated": _float_text(truth["p_treated"], 4),
-                    "true_lift": _float_text(truth["true_lift"], 4),
-                }
-            ),
-            directory / _TRUTH_FILE,
-        ),
-    ]
-
-
-def load_campaign(directory=None) -> pd.DataFrame:
-    """Load the customers of the campaign dataset.
-
-    Parameters
-    ----------
-    directory : str or pathlib.Path, optional
-        Folder holding ``campaign_customers.csv``; :func:`coursekit.data.loaders.data_dir` by
-        default.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per customer: ``customer_id`` (str), ``quadrant`` (ordered categorical
-        I < II < III < IV), ``arm`` (categorical: control, treatment), ``retained`` (bool).
-
-    Raises
-    ------
-    FileNotFoundError
-        If the file does not exist.
-    ValueError
-        If the file's header or values are not those of the dataset.
-
-    References
-    ----------
-    .. [1] R. Kohavi, D. Tang and Y. Xu, *Trustworthy Online Controlled Experiments*,
-       Cambridge University Press, 2020.
-
-    Examples
-    --------
-    >>> campaign = load_campaign()
-    >>> campaign.shape
-    (6000, 4)
-    >>> ab_test_table(campaign)[["lift", "ci_low", "ci_high", "z"]].round(4)
-         lift  ci_low  ci_high       z
-    all  0.05   0.026   0.0739  4.0812
-    >>> ab_test_table(campaign, by="quadrant")[["lift", "ci_low", "ci_high", "p_value"]].round(4)
-                lift  ci_low  ci_high  p_value
-    quadrant
-    I         0.0271 -0.0130   0.0671   0.1857
-    II        0.0897  0.0407   0.1380   0.0003
-    III       0.0379 -0.0056   0.0811   0.0873
-    IV        0.0651  0.0241   0.1070   0.0018
-    """
-    from coursekit.data.loaders import _as_category, _read
-
-    raw = _read(directory, _CAMPAIGN_FILE, ["customer_id", "quadrant", "arm", "retained"])
-    flags = raw["retained"]
-    bad = sorted(set(flags.unique()) - {"True", "False"})
-    if bad:
-        raise ValueError(f"column 'retained' of {_CAMPAIGN_FILE} must hold True or False; got {bad!r}")
-    return pd.DataFrame(
-        {
-            "customer_id": raw["customer_id"].astype("str"),
-            "quadrant": _as_category(raw, "quadrant", _QUADRANTS, _CAMPAIGN_FILE).astype(
-                pd.CategoricalDtype(list(_QUADRANTS), ordered=True)
-            ),
-            "arm": _as_category(raw, "arm", _ARMS, _CAMPAIGN_FILE),
-            "retained": (flags == "True").to_numpy(dtype=bool),
-        }
-    )
-
-
-def load_campaign_truth(directory=None) -> pd.DataFrame:
-    """Load the ground truth of the campaign dataset.
-
-    Parameters
-    ----------
-    directory : str or pathlib.Path, optional
-        Folder holding ``campaign_truth.csv``; :func:`coursekit.data.loaders.data_dir` by default.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per quadrant I--IV and a row ``"all"``: ``quadrant`` (str), ``share``,
-        ``p_control``, ``p_treated``, ``true_lift`` (floats, rates).
-
-    Raises
-    ------
-    FileNotFoundError
-        If the file does not exist.
-    ValueError
-        If the file's header is not that of the dataset.
-
-    References
-    ----------
-    .. [1] R. Kohavi, D. Tang and Y. Xu, *Trustworthy Online Controlled Experiments*,
-       Cambridge University Press, 2020.
-
-    Examples
-    --------
-    >>> load_campaign_truth().set_index("quadrant")["true_lift"].tolist()
-    [0.01, 0.08, 0.03, 0.05, 0.0375]
-    """
-    from coursekit.data.loaders import _read
-
-    columns = ["quadrant", "share", "p_control", "p_treated", "true_lift"]
-    raw = _read(directory, _TRUTH_FILE, columns)
-    frame = pd.DataFrame({"quadrant": raw["quadrant"].astype("str")})
-    for column in columns[1:]:
-        frame[column] = raw[column].astype(float)
-    return frame
-
-
-#: Writers of this module's datasets, name -> function(directory) returning the paths written;
-#: ready to be merged into :data:`coursekit.data.transactions.DATASETS` so that ``make data`` writes them.
-DATASETS = {"campaign": write_campaign}
-
-
-def main(argv=None) -> int:
-    """Command line: ``python -m coursekit.models.experiments [DIRECTORY]`` writes the campaign files."""
-    from coursekit.data.transactions import write_command
-
-    return write_command(
-        argv, prog="python -m coursekit.models.experiments",
-        description="Write the campaign dataset (byte-for-byte reproducible).",
-        writers=[write_campaign],
-    )
-
-
-if __name__ == "__main__":
-    sys.exit(main())

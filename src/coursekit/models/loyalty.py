@@ -11,7 +11,7 @@ move a firm's results.  This module holds the tools for it:
   among comparers moves results about twice as much as the same change among the other types;
 * :func:`ols` -- ordinary least squares with classical or HC1 (robust) standard errors, written
   with NumPy so that the algebra can be shown in class;
-* :func:`test_retention_hypotheses` -- the conceptual retention model of the slides (R1), with
+* :func:`retention_hypotheses` -- the conceptual retention model of the slides (R1), with
   its hypotheses H1-H3, tested by two regressions;
 * :func:`satisfied_but_left` -- how many satisfied customers left anyway.
 
@@ -51,7 +51,7 @@ __all__ = [
     "swing_effect",
     "OLSResult",
     "ols",
-    "test_retention_hypotheses",
+    "retention_hypotheses",
     "satisfied_but_left",
 ]
 
@@ -63,7 +63,7 @@ LOYALTY_TYPES = ("advocate", "user", "comparer")
 READING_SWING_WEIGHTS = {"advocate": 1.0, "user": 1.0, "comparer": 2.0}
 
 #: The conceptual retention model of the slides (R1): hypothesis -> (predictor role, outcome role,
-#: statement).  Roles are the keyword arguments of :func:`test_retention_hypotheses`.
+#: statement).  Roles are the keyword arguments of :func:`retention_hypotheses`.
 HYPOTHESES = {
     "H1": ("perceived_value", "repurchase", "higher perceived value -> stronger repurchase intention"),
     "H2": ("customer_value", "satisfaction", "higher customer value -> higher satisfaction"),
@@ -739,7 +739,7 @@ def ols(frame, outcome, predictors, *, cov="classical", alpha=0.05) -> OLSResult
     )
 
 
-def test_retention_hypotheses(
+def retention_hypotheses(
     frame,
     *,
     perceived_value="perceived_value",
@@ -826,7 +826,7 @@ def test_retention_hypotheses(
     >>> rep = 0.5 + 0.4 * pv + 0.0 * sat + rng.normal(0, 1, n)
     >>> survey = pd.DataFrame({"perceived_value": pv, "customer_value": cv,
     ...                        "overall_satisfaction": sat, "repurchase_intention": rep})
-    >>> result = test_retention_hypotheses(survey)
+    >>> result = retention_hypotheses(survey)
     >>> result["supported"].tolist()
     [True, True, False]
     >>> result["coefficient"].round(2).tolist()
@@ -868,11 +868,6 @@ def test_retention_hypotheses(
             }
         )
     return pd.DataFrame(rows).set_index("hypothesis")
-
-
-# A function whose name starts with "test_" would be collected by pytest when imported into a
-# test module; this attribute tells pytest that it is not a test.
-test_retention_hypotheses.__test__ = False
 
 
 # --------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ questions of the readings' cases:
 Conventions shared by every function here:
 
 * ``orders`` is a plain :class:`pandas.DataFrame`, one row per order (or per
-  order line), such as :func:`coursekit.data.loaders.load_orders` or the orders
+  order line), such as :func:`coursekit.data.transactions.load_orders` or the orders
   table of the course database.  Column names are arguments, with the names
   of the transactions dataset as defaults.
 * Dates may be ``datetime64`` columns or ISO text (``"2023-04-27"``); the
@@ -184,7 +184,7 @@ def purchase_intervals(orders, by=("customer_id",), date="order_date") -> pd.Dat
 
     On the transactions dataset, per customer and category:
 
-    >>> from coursekit.data.loaders import load_orders
+    >>> from coursekit.data import load_orders
     >>> gaps = purchase_intervals(load_orders(), by=("customer_id", "category"))
     >>> len(gaps), float(gaps["interval_days"].median())
     (16773, 42.0)
@@ -290,7 +290,7 @@ def purchase_cycles(orders, by=("customer_id",), date="order_date", min_purchase
 
     On the transactions dataset:
 
-    >>> from coursekit.data.loaders import load_orders
+    >>> from coursekit.data import load_orders
     >>> cycles = purchase_cycles(load_orders())
     >>> len(cycles), int(cycles["cycle_days"].notna().sum())
     (5000, 2344)
@@ -400,7 +400,7 @@ def overdue(cycles, as_of, tolerance=1.5) -> pd.DataFrame:
 
     On the transactions dataset, at the end of its window:
 
-    >>> from coursekit.data.loaders import load_orders
+    >>> from coursekit.data import load_orders
     >>> late = overdue(purchase_cycles(load_orders()), as_of="2023-12-31")
     >>> len(late)
     1312
@@ -520,7 +520,7 @@ def interval_anomalies(
 
     On the transactions dataset, breaks of at least three cycles:
 
-    >>> from coursekit.data.loaders import load_orders
+    >>> from coursekit.data import load_orders
     >>> orders = load_orders()
     >>> found = interval_anomalies(orders, threshold=3)
     >>> len(found), found["customer_id"].nunique()
@@ -656,7 +656,7 @@ def category_association(
     The monthly sales of the transactions dataset all grow with the customer
     base; their changes are far less correlated than their levels:
 
-    >>> from coursekit.data.loaders import load_orders
+    >>> from coursekit.data import load_orders
     >>> orders = load_orders()
     >>> levels = category_association(orders)
     >>> changes = category_association(orders, transform="diff")
@@ -793,7 +793,7 @@ def basket_lift(orders, basket="order_id", item="category", min_support=0.0, min
     ``order_id`` hold no pairs.  Taking each customer's whole history as a
     basket shows which categories the same customers buy:
 
-    >>> from coursekit.data.loaders import load_orders
+    >>> from coursekit.data import load_orders
     >>> rules = basket_lift(load_orders(), basket="customer_id")
     >>> first = rules.iloc[0]
     >>> first["antecedent"], first["consequent"], int(first["n_baskets"])

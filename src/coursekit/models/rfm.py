@@ -165,7 +165,7 @@ def rfm_table(orders, as_of, customer="customer_id", date="order_date", amount="
 
     On the transactions dataset, on the last day of its window:
 
-    >>> from coursekit.data.loaders import load_orders
+    >>> from coursekit.data import load_orders
     >>> table = rfm_table(load_orders(), as_of="2023-12-31")
     >>> len(table), int(table["frequency"].sum()), round(float(table["monetary"].sum()), 2)
     (5000, 27125, 1174287.78)
@@ -300,7 +300,7 @@ def rfm_scores(
 
     Quintiles of the transactions dataset:
 
-    >>> from coursekit.data.loaders import load_orders
+    >>> from coursekit.data import load_orders
     >>> scores = rfm_scores(rfm_table(load_orders(), as_of="2023-12-31"))
     >>> scores["R"].value_counts().sort_index().tolist()
     [1000, 1000, 1000, 1000, 1000]
@@ -435,7 +435,7 @@ def rfm_segment(scores, r="R", f="F", m="M") -> pd.Series:
 
     Segment sizes in the transactions dataset:
 
-    >>> from coursekit.data.loaders import load_orders
+    >>> from coursekit.data import load_orders
     >>> scores = rfm_scores(rfm_table(load_orders(), as_of="2023-12-31"))
     >>> rfm_segment(scores).value_counts(sort=False).to_dict()
     {'Champions': 1000, 'Potential loyalists': 792, 'New customers': 208, 'Loyal customers': 539,

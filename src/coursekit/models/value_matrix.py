@@ -25,7 +25,7 @@ The tools:
 * :func:`place_customers` and :func:`quadrant_summary` -- the same, joined with the strategy, and
   a per-quadrant summary (how many customers, how much of today's value);
 * :func:`current_value_from_orders` -- current value as the margin of the last 12 months, from
-  a plain order table such as :func:`coursekit.data.loaders.load_orders`;
+  a plain order table such as :func:`coursekit.data.transactions.load_orders`;
 * :func:`growth_potential_from_wallet` -- growth potential as the margin on the share of the
   customer's category spending that still goes to competitors (share-of-wallet headroom).
 
@@ -327,7 +327,7 @@ def current_value_from_orders(orders, margin_rate, as_of=None, months=12) -> pd.
     ----------
     orders : pandas.DataFrame
         One row per order with the columns ``customer_id``, ``order_date`` (datetime) and
-        ``amount`` (money units, finite), e.g. :func:`coursekit.data.loaders.load_orders`.
+        ``amount`` (money units, finite), e.g. :func:`coursekit.data.transactions.load_orders`.
     margin_rate : float
         Share of revenue that is margin, in [0, 1] (0.3 = a 30 % contribution margin).
     as_of : date-like or None, default None
@@ -375,7 +375,7 @@ def current_value_from_orders(orders, margin_rate, as_of=None, months=12) -> pd.
 
     On the course's transactions data (window 2023-01-01 to 2023-12-31):
 
-    >>> from coursekit.data.loaders import load_orders
+    >>> from coursekit.data import load_orders
     >>> cv = current_value_from_orders(load_orders(), margin_rate=0.3)
     >>> len(cv), round(float(cv.sum()), 2), int((cv > 0).sum())
     (5000, 190555.44, 3532)

@@ -1,7 +1,7 @@
 """Reports of ``coursekit grade``: gradebook CSV, feedback pages, class summary.
 
 Written by :func:`write_reports` into the output folder of
-:func:`coursekit.course.grading.core.grade_submissions`:
+:func:`coursekit.course.grading.grade_submissions`:
 
 ``gradebook.csv``
     One row per submission: ``student, file``, the points of every question
@@ -25,7 +25,13 @@ import html
 import re
 from pathlib import Path
 
+import matplotlib as mpl
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from coursekit import plotting
 
 __all__ = ["gradebook_columns", "gradebook_rows", "safe_name", "write_reports"]
 
@@ -75,7 +81,7 @@ def _points(x) -> str:
 
 
 def gradebook_columns(report) -> list[str]:
-    """Column names of the gradebook of a :class:`~coursekit.course.grading.core.GradeReport`.
+    """Column names of the gradebook of a :class:`~coursekit.course.grading.GradeReport`.
 
     References
     ----------
@@ -129,7 +135,8 @@ def _write_gradebook(report) -> None:
 # --------------------------------------------------------------------------- feedback
 
 _CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;
+padding:0 1rem;color:#222}
 h1{font-size:1.5rem} h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}
 pre{background:#f6f8fa;padding:.6rem;overflow-x:auto;font-size:.85rem;white-space:pre-wrap}
 .out{background:#fff;border-left:3px solid #0072B2}
@@ -218,7 +225,7 @@ def feedback_html(result, notebook: str, questions, hidden_text=()) -> str:
 
     Examples
     --------
-    >>> from coursekit.course.grading.core import SubmissionResult
+    >>> from coursekit.course.grading import SubmissionResult
     >>> r = SubmissionResult("ada", "ada.ipynb", "graded", total=0.0, max_points=1.0,
     ...     tests={"q": {"passed": False, "message": "AssertionError: not 1 / churn", "part": "hidden",
     ...                  "points": 0.0, "max": 1.0, "line": "", "answers": ["a"]}},
@@ -261,13 +268,6 @@ def feedback_html(result, notebook: str, questions, hidden_text=()) -> str:
 
 
 def _histogram(report, totals) -> None:
-    import matplotlib as mpl
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import MaxNLocator
-
-    from coursekit import plotting
-
     top = report.max_points
     bins = np.arange(-0.5, top + 1.0, 1.0) if top <= 40 else np.linspace(0, top, 21)
     with mpl.rc_context():  # the course style, without changing the caller's settings
@@ -336,7 +336,8 @@ def summary_markdown(report) -> str:
             passed = sum(1 for t in tests if t.get("passed"))
             vis = sum(1 for t in tests if t.get("part") == "visible")
             hid = sum(1 for t in tests if t.get("part") == "hidden")
-            lines.append(f"| {gid} | {_fmt(points)} | {passed}/{len(tests)} | {passed / len(tests):.0%} | {vis} | {hid} |")
+            rate = passed / len(tests)
+            lines.append(f"| {gid} | {_fmt(points)} | {passed}/{len(tests)} | {rate:.0%} | {vis} | {hid} |")
         lines.append("")
     attention = [r for r in results if r.status != "graded" or r.reason]
     lines += ["## Needs attention", ""]
@@ -371,10 +372,11 @@ def write_reports(report, hidden_text=()) -> None:
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from coursekit.course.grading.core import GradeReport, SubmissionResult
+    >>> from coursekit.course.grading import GradeReport, SubmissionResult
     >>> out = pathlib.Path(tempfile.mkdtemp())
     >>> r = SubmissionResult("ada", "ada.ipynb", "graded", points={"q": 1.0}, total=1.0, max_points=1.0,
-    ...     tests={"q": {"passed": True, "message": "", "part": None, "points": 1.0, "max": 1.0, "line": "", "answers": []}})
+    ...     tests={"q": {"passed": True, "message": "", "part": None, "points": 1.0, "max": 1.0, "line": "",
+    ...                  "answers": []}})
     >>> rep = GradeReport("chapters/x", [("q", 1.0, "auto")], [r], out, out / "gradebook.csv", out / "summary.md",
     ...                   out / "histogram.png", out / "feedback", 1.0, 1)
     >>> write_reports(rep)
