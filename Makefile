@@ -16,7 +16,7 @@ LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 help:
 	@echo "make lab      - install everything into .venv and open the course in JupyterLab"
-	@echo "make test     - install everything, then run the whole test suite (unit, doctests, notebooks)"
+	@echo "make test     - install everything, then lint (ruff) and run the whole test suite (unit, doctests, notebooks)"
 	@echo "make release  - re-execute solutions/ and regenerate the student notebooks (nbgrader)"
 	@echo "make data     - regenerate datasets/ from the generator, byte for byte"
 	@echo "make bench    - measure the performance budgets; table printed and written to build/bench.md"
@@ -34,6 +34,7 @@ lab: $(STAMP)
 
 # Notebooks run in parallel, one worker per core; --dist loadscope keeps each notebook's cells together.
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n auto --dist loadscope
 
 release: $(STAMP)

@@ -341,7 +341,7 @@ def check_periods(name: str, value, *, minimum: int):
 def check_finite_values(name: str, values) -> np.ndarray:
     """Return a Series or array of plain numbers as a float array (no booleans, NaN or inf)."""
     dtype = getattr(values, "dtype", None)
-    if dtype is not None and (dtype == bool or isinstance(dtype, pd.BooleanDtype)):
+    if dtype is not None and pd.api.types.is_bool_dtype(dtype):
         raise TypeError(f"{name} must hold numbers, got booleans")
     try:
         arr = np.asarray(values, dtype=float)

@@ -13,7 +13,7 @@ Column kinds
 =============  ===========================================  ==========================================
 kind           written as                                   read as
 =============  ===========================================  ==========================================
-``str``        the text itself                              strings (pandas' ``str``)   
+``str``        the text itself                              strings (pandas' ``str``)
 ``int``        a whole number                               ``int64`` (``float64`` if ``optional``)
 ``float``      ``%.{decimals}f``                            ``float64``
 ``bool``       ``True`` / ``False``                         ``bool``
@@ -61,7 +61,7 @@ import pandas as pd
 
 from coursekit._validate import check_choice
 
-__all__ = ["ENV_VAR", "REGENERATE", "Column", "Table", "data_dir", "dataset_folder", "output_folder"]
+__all__ = ["ENV_VAR", "REGENERATE", "Column", "Table", "data_dir", "dataset_folder", "output_folder", "write_tables"]
 
 ENV_VAR = "COURSEKIT_DATA"
 REGENERATE = "regenerate the files with `make data` (python -m coursekit.data) in the repository"
@@ -337,3 +337,27 @@ class Table:
         """Read the file back into a typed frame (see the module docstring for the kinds)."""
         raw = self.read_text(directory)
         return pd.DataFrame({c.name: c.parse(raw[c.name], self.filename) for c in self.columns})
+
+
+def write_tables(directory, data, data_type: type, make, tables) -> list[Path]:
+    """Write a dataset's frames, each as the file of its :class:`Table`, into ``directory``.
+
+    The writer of every dataset: ``data`` is the generator's result (a named tuple whose first
+    fields are the frames to write, in the order of ``tables``; later fields, such as a summary
+    of the calibration, are not written), or None for the course's dataset, ``make()``.
+
+    Raises
+    ------
+    TypeError
+        If ``directory`` is not a path or ``data`` is neither None nor a ``data_type``.
+    ValueError
+        If ``directory`` names an existing file.
+    """
+    folder = output_folder(directory)
+    if data is None:
+        data = make()
+    elif not isinstance(data, data_type):
+        raise TypeError(f"data must be a {data_type.__name__} or None, got {type(data).__name__}")
+    if len(data) < len(tables):
+        raise ValueError(f"data has {len(data)} frames, fewer than the {len(tables)} files to write")
+    return [table.write(frame, folder) for table, frame in zip(tables, data)]

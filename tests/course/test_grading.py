@@ -110,7 +110,7 @@ PARTIAL = {
 
 MALLORY = {  # patches a built-in and a course function the hidden tests use; wrong answers otherwise
     A["ch1_retention_counts"]: "import builtins\nbuiltins.abs = lambda x: 0\nretention_q = 0.5\nchurn_q = 0.5",
-    A["ch1_top20_share"]: "segments.top_share = lambda *args, **kwargs: 0.5\ntop20_share = 0.5",
+    A["ch1_top20_share"]: "concentration.top_share = lambda *args, **kwargs: 0.5\ntop20_share = 0.5",
 }
 
 TRUDY = {  # shadows abs, rebinds a course module, rigs comparisons, swallows exceptions
@@ -122,7 +122,7 @@ TRUDY = {  # shadows abs, rebinds a course module, rigs comparisons, swallows ex
         "    __hash__ = float.__hash__\n"
         "fedex_revenue = Anything(1)\nyears_for_360k = Anything(20)"
     ),
-    A["ch1_top20_share"]: ("import types\nsegments = types.SimpleNamespace(top_share=lambda *a, **k: 0.5)\n"
+    A["ch1_top20_share"]: ("import types\nconcentration = types.SimpleNamespace(top_share=lambda *a, **k: 0.5)\n"
                            "top20_share = 0.5"),
     A["ch1_claim_margin"]: "get_ipython().set_custom_exc((Exception,), lambda *args, **kwargs: None)\nmargin_25 = 1.0",
     A["ch1_hundred_swap"]: SOLUTIONS[A["ch1_hundred_swap"]],
@@ -248,7 +248,7 @@ def test_tampering_is_undone_and_reported(batch):
     assert "coursekit.models.concentration.top_share replaced" in mallory
     assert "review answer ch1_retention_counts_answer: uses builtins" in mallory
     assert "abs shadows a built-in" in trudy
-    assert "name segments (set by the course) rebound" in trudy
+    assert "name concentration (set by the course) rebound" in trudy
     assert "IPython custom exception handler set" in trudy
     assert "fedex_revenue (a float subclass defined in the notebook) was tested as a plain float" in trudy
     # the honest parts still count: trudy's correct answer

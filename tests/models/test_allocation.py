@@ -8,7 +8,16 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from coursekit.models.allocation import (BERRY_INSTRUMENTS, EXAMPLE_SEGMENTS, RETENTION_LEVELS, BudgetAllocation, allocate_budget, customer_equity, even_split, retention_lift)
+from coursekit.models.allocation import (
+    BERRY_INSTRUMENTS,
+    EXAMPLE_SEGMENTS,
+    RETENTION_LEVELS,
+    BudgetAllocation,
+    allocate_budget,
+    customer_equity,
+    even_split,
+    retention_lift,
+)
 from coursekit.models.clv import margin_multiple
 
 

@@ -7,7 +7,20 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from coursekit.models.bucket import (HOLE_LABELS, HOLE_LABELS_ZH, HOLES, Bucket, HoleValue, expected_path, hole_value, hole_values, refill_cost, replacement_inflow, simulate, steady_state)
+from coursekit.models.bucket import (
+    HOLE_LABELS,
+    HOLE_LABELS_ZH,
+    HOLES,
+    Bucket,
+    HoleValue,
+    expected_path,
+    hole_value,
+    hole_values,
+    refill_cost,
+    replacement_inflow,
+    simulate,
+    steady_state,
+)
 
 COLUMNS = [
     "customers",

@@ -80,20 +80,85 @@ def test_quick_response_keeps_about_70_percent(complaints):
 @pytest.mark.parametrize(
     ("frame", "kwargs", "error", "match"),
     [
-        ({"response_hours": [1.0, -2.0], "stayed": [True, False]}, {}, ValueError, r"complaints\['response_hours'\] must hold response times >= 0 hours, got -2"),
+        (
+            {"response_hours": [1.0, -2.0], "stayed": [True, False]},
+            {},
+            ValueError,
+            r"complaints\['response_hours'\] must hold response times >= 0 hours, got -2",
+        ),
         ({"response_hours": [1.0, np.nan], "stayed": [True, False]}, {}, ValueError, "must not contain missing values"),
-        ({"response_hours": ["1", "x"], "stayed": [True, False]}, {}, TypeError, r"complaints\['response_hours'\] must hold numbers"),
-        ({"response_hours": [1.0, 80.0], "stayed": [True, False]}, {"bands": (0, 4, 72)}, ValueError, r"must fall within the bands \[0, 72\], got 80"),
-        ({"response_hours": [1.0, 2.0], "stayed": [True, 2]}, {}, ValueError, r"complaints\['stayed'\] must hold booleans \(or 0/1\)"),
-        ({"response_hours": [1.0, 2.0], "stayed": [True, None]}, {}, ValueError, r"complaints\['stayed'\] must hold booleans"),
-        ({"response_hours": [1.0, 2.0], "stayed": [True, False]}, {"bands": (0, 24, 4, np.inf)}, ValueError, "bands must be strictly increasing"),
-        ({"response_hours": [1.0, 2.0], "stayed": [True, False]}, {"bands": (0, np.inf, 100)}, ValueError, "bands must be strictly increasing finite edges"),
-        ({"response_hours": [1.0, 2.0], "stayed": [True, False]}, {"bands": (4,)}, ValueError, "bands must have at least two edges"),
-        ({"response_hours": [1.0, 2.0], "stayed": [True, False]}, {"bands": (-1, 4)}, ValueError, "bands must be hours >= 0"),
-        ({"response_hours": [1.0, 2.0], "stayed": [True, False]}, {"bands": "0-4"}, TypeError, "bands must be a sequence of band edges"),
-        ({"response_hours": [1.0, 2.0], "stayed": [True, False]}, {"bands": (0, "x")}, TypeError, r"bands must hold numbers \(hours\)"),
-        ({"response_hours": [1.0, 2.0], "stayed": [True, False]}, {"confidence": 95}, ValueError, r"confidence must be in \(0, 1\)"),
-        ({"hours": [1.0], "stayed": [True]}, {}, ValueError, r"complaints must have the column\(s\) \['response_hours'\]"),
+        (
+            {"response_hours": ["1", "x"], "stayed": [True, False]},
+            {},
+            TypeError,
+            r"complaints\['response_hours'\] must hold numbers",
+        ),
+        (
+            {"response_hours": [1.0, 80.0], "stayed": [True, False]},
+            {"bands": (0, 4, 72)},
+            ValueError,
+            r"must fall within the bands \[0, 72\], got 80",
+        ),
+        (
+            {"response_hours": [1.0, 2.0], "stayed": [True, 2]},
+            {},
+            ValueError,
+            r"complaints\['stayed'\] must hold booleans \(or 0/1\)",
+        ),
+        (
+            {"response_hours": [1.0, 2.0], "stayed": [True, None]},
+            {},
+            ValueError,
+            r"complaints\['stayed'\] must hold booleans",
+        ),
+        (
+            {"response_hours": [1.0, 2.0], "stayed": [True, False]},
+            {"bands": (0, 24, 4, np.inf)},
+            ValueError,
+            "bands must be strictly increasing",
+        ),
+        (
+            {"response_hours": [1.0, 2.0], "stayed": [True, False]},
+            {"bands": (0, np.inf, 100)},
+            ValueError,
+            "bands must be strictly increasing finite edges",
+        ),
+        (
+            {"response_hours": [1.0, 2.0], "stayed": [True, False]},
+            {"bands": (4,)},
+            ValueError,
+            "bands must have at least two edges",
+        ),
+        (
+            {"response_hours": [1.0, 2.0], "stayed": [True, False]},
+            {"bands": (-1, 4)},
+            ValueError,
+            "bands must be hours >= 0",
+        ),
+        (
+            {"response_hours": [1.0, 2.0], "stayed": [True, False]},
+            {"bands": "0-4"},
+            TypeError,
+            "bands must be a sequence of band edges",
+        ),
+        (
+            {"response_hours": [1.0, 2.0], "stayed": [True, False]},
+            {"bands": (0, "x")},
+            TypeError,
+            r"bands must hold numbers \(hours\)",
+        ),
+        (
+            {"response_hours": [1.0, 2.0], "stayed": [True, False]},
+            {"confidence": 95},
+            ValueError,
+            r"confidence must be in \(0, 1\)",
+        ),
+        (
+            {"hours": [1.0], "stayed": [True]},
+            {},
+            ValueError,
+            r"complaints must have the column\(s\) \['response_hours'\]",
+        ),
     ],
 )
 def test_retention_by_response_errors(frame, kwargs, error, match):
@@ -111,9 +176,27 @@ def test_retention_by_response_needs_a_frame():
 # --------------------------------------------------------------------------
 
 PLAN = {
-    "gold": {"customers": 100, "cost_per_customer": 800, "retention_without": 0.80, "retention_with": 0.92, "margin_per_retained": 9000},
-    "silver": {"customers": 1000, "cost_per_customer": 60, "retention_without": 0.70, "retention_with": 0.75, "margin_per_retained": 1500},
-    "ordinary": {"customers": 10000, "cost_per_customer": 2, "retention_without": 0.55, "retention_with": 0.56, "margin_per_retained": 150},
+    "gold": {
+        "customers": 100,
+        "cost_per_customer": 800,
+        "retention_without": 0.80,
+        "retention_with": 0.92,
+        "margin_per_retained": 9000,
+    },
+    "silver": {
+        "customers": 1000,
+        "cost_per_customer": 60,
+        "retention_without": 0.70,
+        "retention_with": 0.75,
+        "margin_per_retained": 1500,
+    },
+    "ordinary": {
+        "customers": 10000,
+        "cost_per_customer": 2,
+        "retention_without": 0.55,
+        "retention_with": 0.56,
+        "margin_per_retained": 150,
+    },
 }
 
 
@@ -138,7 +221,10 @@ def test_care_plan_cost_hand_computed():
     ]
     # a tier pays when its care costs less than the break-even cost
     pays = table["net_value"].iloc[:3] > 0
-    assert (pays == (table["break_even_cost_per_customer"].iloc[:3] > pd.Series({t: PLAN[t]["cost_per_customer"] for t in PLAN}))).all()
+    assert (
+        pays
+        == (table["break_even_cost_per_customer"].iloc[:3] > pd.Series({t: PLAN[t]["cost_per_customer"] for t in PLAN}))
+    ).all()
 
 
 def test_care_plan_cost_frame_input_and_edge_cases():
@@ -148,8 +234,20 @@ def test_care_plan_cost_frame_input_and_edge_cases():
     assert_allclose(table["net_value"], [28_000, 15_000, -5_000])
     flat = care_plan_cost(
         {
-            "free": {"customers": 10, "cost_per_customer": 0, "retention_without": 0.5, "retention_with": 0.5, "margin_per_retained": 10},
-            "paid": {"customers": 10, "cost_per_customer": 1, "retention_without": 0.5, "retention_with": 0.5, "margin_per_retained": 10},
+            "free": {
+                "customers": 10,
+                "cost_per_customer": 0,
+                "retention_without": 0.5,
+                "retention_with": 0.5,
+                "margin_per_retained": 10,
+            },
+            "paid": {
+                "customers": 10,
+                "cost_per_customer": 1,
+                "retention_without": 0.5,
+                "retention_with": 0.5,
+                "margin_per_retained": 10,
+            },
         }
     )
     assert np.isnan(flat.loc["free", "cost_per_extra_retained"])
@@ -162,13 +260,48 @@ def test_care_plan_cost_frame_input_and_edge_cases():
 @pytest.mark.parametrize(
     ("tiers", "kwargs", "error", "match"),
     [
-        ({"gold": {**PLAN["gold"], "retention_with": 0.7}}, {}, ValueError, "retention_with must be >= retention_without.*tier 'gold' has 0.7 < 0.8"),
-        ({"gold": {**PLAN["gold"], "retention_with": 1.2}}, {}, ValueError, r"tiers\['retention_with'\] must be in \[0, 1\], got 1.2"),
-        ({"gold": {**PLAN["gold"], "customers": 0}}, {}, ValueError, r"tiers\['customers'\] must be in \(0, inf\), got 0"),
-        ({"gold": {**PLAN["gold"], "cost_per_customer": -5}}, {}, ValueError, r"tiers\['cost_per_customer'\] must be in \[0, inf\)"),
-        ({"gold": {**PLAN["gold"], "margin_per_retained": np.nan}}, {}, ValueError, r"tiers\['margin_per_retained'\] must be a number, got NaN"),
-        ({"gold": {**PLAN["gold"], "margin_per_retained": "lots"}}, {}, TypeError, r"tiers\['margin_per_retained'\] must hold numbers"),
-        ({"gold": {k: v for k, v in PLAN["gold"].items() if k != "customers"}}, {}, ValueError, r"missing \['customers'\]"),
+        (
+            {"gold": {**PLAN["gold"], "retention_with": 0.7}},
+            {},
+            ValueError,
+            "retention_with must be >= retention_without.*tier 'gold' has 0.7 < 0.8",
+        ),
+        (
+            {"gold": {**PLAN["gold"], "retention_with": 1.2}},
+            {},
+            ValueError,
+            r"tiers\['retention_with'\] must be in \[0, 1\], got 1.2",
+        ),
+        (
+            {"gold": {**PLAN["gold"], "customers": 0}},
+            {},
+            ValueError,
+            r"tiers\['customers'\] must be in \(0, inf\), got 0",
+        ),
+        (
+            {"gold": {**PLAN["gold"], "cost_per_customer": -5}},
+            {},
+            ValueError,
+            r"tiers\['cost_per_customer'\] must be in \[0, inf\)",
+        ),
+        (
+            {"gold": {**PLAN["gold"], "margin_per_retained": np.nan}},
+            {},
+            ValueError,
+            r"tiers\['margin_per_retained'\] must be a number, got NaN",
+        ),
+        (
+            {"gold": {**PLAN["gold"], "margin_per_retained": "lots"}},
+            {},
+            TypeError,
+            r"tiers\['margin_per_retained'\] must hold numbers",
+        ),
+        (
+            {"gold": {k: v for k, v in PLAN["gold"].items() if k != "customers"}},
+            {},
+            ValueError,
+            r"missing \['customers'\]",
+        ),
         ({"total": PLAN["gold"]}, {}, ValueError, "must not include a tier called 'total'"),
         ({}, {}, ValueError, "tiers must hold at least one tier"),
         ({"gold": [1, 2]}, {}, TypeError, r"tiers\['gold'\] must be a mapping"),
@@ -193,7 +326,9 @@ def test_care_plan_cost_duplicate_tiers():
 
 
 def test_keyword_matches_case_insensitive_literal():
-    texts = pd.Series(["Please sell SMALL ROLLS", "We need smaller rolls", "mini rolls (2x)", "a.b"], index=[5, 6, 7, 8])
+    texts = pd.Series(
+        ["Please sell SMALL ROLLS", "We need smaller rolls", "mini rolls (2x)", "a.b"], index=[5, 6, 7, 8]
+    )
     m = keyword_matches(texts, ["small roll", "smaller roll", "mini rolls (2x)", "a.b"])
     assert m.index.tolist() == [5, 6, 7, 8]
     assert m.to_numpy().tolist() == [
@@ -208,7 +343,10 @@ def test_keyword_matches_case_insensitive_literal():
 
 def test_keyword_counts_by_group_brute_force():
     texts = ["small rolls please", "SMALL ROLLS and mini rolls", "late", "mini roll?", "nothing"]
-    kinds = pd.Series(pd.Categorical(["hotel", "hotel", "office", "shop", "hotel"], categories=["hotel", "office", "shop", "home"]), name="kind")
+    kinds = pd.Series(
+        pd.Categorical(["hotel", "hotel", "office", "shop", "hotel"], categories=["hotel", "office", "shop", "home"]),
+        name="kind",
+    )
     table = keyword_counts(texts, ["small roll", "mini roll"], by=kinds)
     assert table.index.tolist() == ["hotel", "office", "shop", "home"]  # every category, even unobserved ones
     assert table.index.name == "kind"
@@ -255,8 +393,16 @@ def test_keyword_mining_finds_the_small_roll_requests(complaints):
         (lambda: keyword_matches(["a"], ["a", 1]), TypeError, "keywords must be strings, got int 1"),
         (lambda: keyword_matches(["a"], 5), TypeError, "keywords must be a phrase or a list of phrases"),
         (lambda: keyword_matches(["a"], "any_keyword"), ValueError, "a name reserved for a column"),
-        (lambda: keyword_counts(["a", "b"], "a", by=["x"]), ValueError, "by must have one group per comment: got 1 groups for 2"),
-        (lambda: keyword_counts(["a", "b"], "a", by=pd.Series(["x"])), ValueError, "by must have one group per comment"),
+        (
+            lambda: keyword_counts(["a", "b"], "a", by=["x"]),
+            ValueError,
+            "by must have one group per comment: got 1 groups for 2",
+        ),
+        (
+            lambda: keyword_counts(["a", "b"], "a", by=pd.Series(["x"])),
+            ValueError,
+            "by must have one group per comment",
+        ),
         (lambda: keyword_counts(["a", "b"], "a", by=["x", None]), ValueError, "by must not contain missing values"),
         (lambda: keyword_counts(["a", "b"], "a", by="customer_type"), TypeError, "by must hold one group per comment"),
         (lambda: keyword_counts(["a", "b"], "a", by=5), TypeError, "by must be a Series or a sequence of group labels"),

@@ -7,7 +7,15 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from coursekit.models.clv import (RetentionGain, clv, lifetime_revenue, margin_for_uplift, margin_multiple, profit_stream_npv, reichheld_sasser)
+from coursekit.models.clv import (
+    RetentionGain,
+    clv,
+    lifetime_revenue,
+    margin_for_uplift,
+    margin_multiple,
+    profit_stream_npv,
+    reichheld_sasser,
+)
 
 RETENTIONS = [0.0, 0.3, 0.6, 0.8, 0.95, 0.999]
 DISCOUNTS = [-0.5, -0.1, 0.0, 0.05, 0.1, 0.3]

@@ -8,7 +8,7 @@ from numpy.testing import assert_allclose
 from scipy import stats
 from scipy.stats import chi2_contingency, norm
 
-from coursekit.models import experiments, satisfaction
+from coursekit.models import care, experiments, satisfaction
 from coursekit.models.experiments import ABTest, ab_test, ab_test_table, sample_size, wilson_interval, wilson_limits
 
 
@@ -240,9 +240,9 @@ def test_wilson_interval_vectorised_equals_scipy():
 
 
 def test_one_wilson_interval():
-    """satisfaction uses the interval of experiments and does not define its own."""
-    assert not hasattr(satisfaction, "wilson_interval")
-    assert satisfaction.wilson_limits is experiments.wilson_limits
+    """care (retention by response time) uses the interval of experiments; nothing defines its own."""
+    assert not hasattr(satisfaction, "wilson_interval") and not hasattr(care, "wilson_interval")
+    assert care.wilson_limits is experiments.wilson_limits
     low, high = wilson_limits(np.array([7.0]), np.array([10.0]), norm.ppf(0.975))
     assert_allclose([low[0], high[0]], wilson_interval(7, 10), rtol=0, atol=0)
 

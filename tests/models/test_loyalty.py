@@ -11,7 +11,18 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 from coursekit.models import loyalty
-from coursekit.models.loyalty import (LOYALTY_TYPES, READING_SWING_WEIGHTS, OLSResult, Swing, decision_table, loyalty_type, ols, satisfied_but_left, swing_effect, type_shares)
+from coursekit.models.loyalty import (
+    LOYALTY_TYPES,
+    READING_SWING_WEIGHTS,
+    OLSResult,
+    Swing,
+    decision_table,
+    loyalty_type,
+    ols,
+    satisfied_but_left,
+    swing_effect,
+    type_shares,
+)
 
 ITEMS = ["believes_brand_best", "reevaluates_often", "switching_hassle", "price_sensitivity"]
 

@@ -11,7 +11,14 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from coursekit.data import load_orders
-from coursekit.models.purchases import (basket_lift, category_association, interval_anomalies, overdue, purchase_cycles, purchase_intervals)
+from coursekit.models.purchases import (
+    basket_lift,
+    category_association,
+    interval_anomalies,
+    overdue,
+    purchase_cycles,
+    purchase_intervals,
+)
 
 DAY = pd.Timedelta(days=1)
 

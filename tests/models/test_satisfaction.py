@@ -29,7 +29,6 @@ def survey() -> pd.DataFrame:
     return sd.load_survey()
 
 
-
 # --------------------------------------------------------------------------
 # disconfirmation and satisfaction classes
 # --------------------------------------------------------------------------
@@ -110,7 +109,11 @@ def test_satisfaction_classes_on_the_survey(survey):
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
-        (lambda: disconfirmation(8, 5), ValueError, r"expectation must lie on the 1-7 scale \(values in \[1, 7\]\), got 8"),
+        (
+            lambda: disconfirmation(8, 5),
+            ValueError,
+            r"expectation must lie on the 1-7 scale \(values in \[1, 7\]\), got 8",
+        ),
         (lambda: disconfirmation(5, 0), ValueError, r"perception must lie on the 1-7 scale .* got 0"),
         (lambda: disconfirmation(5, 11, scale=(0, 10)), ValueError, "perception must lie on the 0-10 scale"),
         (
@@ -123,7 +126,11 @@ def test_satisfaction_classes_on_the_survey(survey):
             ValueError,
             r"expectation \(column 'y'\) must lie on the 1-7 scale .*got 0",
         ),
-        (lambda: disconfirmation([5, np.nan], [5, 5]), ValueError, r"expectation must not contain missing values \(NaN\)"),
+        (
+            lambda: disconfirmation([5, np.nan], [5, 5]),
+            ValueError,
+            r"expectation must not contain missing values \(NaN\)",
+        ),
         (lambda: disconfirmation("5", 5), TypeError, "expectation must hold numbers on the 1-7 scale"),
         (lambda: disconfirmation(["a", "b"], [5, 5]), TypeError, "expectation must hold numbers"),
         (lambda: disconfirmation(True, 5), TypeError, "expectation must hold numbers"),
@@ -135,7 +142,11 @@ def test_satisfaction_classes_on_the_survey(survey):
             ValueError,
             "must have the same index",
         ),
-        (lambda: disconfirmation(5, 5, scale=(7, 1)), ValueError, r"scale must be a pair \(lowest, highest\) with lowest < highest"),
+        (
+            lambda: disconfirmation(5, 5, scale=(7, 1)),
+            ValueError,
+            r"scale must be a pair \(lowest, highest\) with lowest < highest",
+        ),
         (lambda: disconfirmation(5, 5, scale=7), TypeError, r"scale must be a pair \(lowest, highest\)"),
         (lambda: disconfirmation(5, 5, scale=(1, np.nan)), ValueError, r"scale\[1\] must be a number, got NaN"),
         (lambda: satisfaction_class(8, 5), ValueError, "expectation must lie on the 1-7 scale"),
@@ -204,7 +215,15 @@ def test_nps_by_matches_nps_per_group(survey):
         assert row["n"] == direct.n
         assert_allclose(
             row[["promoters", "passives", "detractors", "nps", "se", "ci_low", "ci_high"]].to_numpy(dtype=float),
-            [direct.promoters, direct.passives, direct.detractors, direct.nps, direct.se, direct.ci_low, direct.ci_high],
+            [
+                direct.promoters,
+                direct.passives,
+                direct.detractors,
+                direct.nps,
+                direct.se,
+                direct.ci_low,
+                direct.ci_high,
+            ],
         )
     assert table["n"].sum() == len(survey)
     two = nps_by(survey, ["industry", "customer_tier"], confidence=0.9)
@@ -229,7 +248,11 @@ def test_nps_on_the_survey(survey):
         (lambda: nps([-1, 5]), ValueError, "scores must lie on the 0-10 scale"),
         (lambda: nps([7.5, 9]), ValueError, "scores must hold whole numbers on the 0-10 scale, got 7.5"),
         (lambda: nps([9, np.nan]), ValueError, "scores must not contain missing values"),
-        (lambda: nps(pd.Series([9, 12], name="recommend")), ValueError, r"scores \(column 'recommend'\) must lie on the 0-10"),
+        (
+            lambda: nps(pd.Series([9, 12], name="recommend")),
+            ValueError,
+            r"scores \(column 'recommend'\) must lie on the 0-10",
+        ),
         (lambda: nps([]), ValueError, "scores must hold at least one answer"),
         (lambda: nps([[9, 10], [1, 2]]), ValueError, "scores must be one-dimensional"),
         (lambda: nps("9"), TypeError, "scores must hold numbers"),
@@ -239,9 +262,21 @@ def test_nps_on_the_survey(survey):
         (lambda: nps_by([1, 2], "x"), TypeError, "frame must be a pandas DataFrame"),
         (lambda: nps_by(pd.DataFrame({"g": [1]}), "g"), ValueError, r"frame must have the column\(s\) \['recommend'\]"),
         (lambda: nps_by(pd.DataFrame({"recommend": [1]}), "g"), ValueError, "by must name columns of frame"),
-        (lambda: nps_by(pd.DataFrame({"recommend": [1], "g": [None]}), "g"), ValueError, "by column 'g' must not contain missing"),
-        (lambda: nps_by(pd.DataFrame({"recommend": [1]}), []), TypeError, "by must be a column name or a non-empty list"),
-        (lambda: nps_by(pd.DataFrame({"recommend": [1, 20], "g": [1, 1]}), "g"), ValueError, r"frame\['recommend'\].*0-10 scale.*got 20"),
+        (
+            lambda: nps_by(pd.DataFrame({"recommend": [1], "g": [None]}), "g"),
+            ValueError,
+            "by column 'g' must not contain missing",
+        ),
+        (
+            lambda: nps_by(pd.DataFrame({"recommend": [1]}), []),
+            TypeError,
+            "by must be a column name or a non-empty list",
+        ),
+        (
+            lambda: nps_by(pd.DataFrame({"recommend": [1, 20], "g": [1, 1]}), "g"),
+            ValueError,
+            r"frame\['recommend'\].*0-10 scale.*got 20",
+        ),
         (lambda: nps_by(pd.DataFrame({"recommend": [], "g": []}), "g"), ValueError, "frame must hold at least one row"),
     ],
 )
@@ -324,18 +359,54 @@ def test_h1_h2_h3_are_recovered(survey):
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
-        (lambda f: derived_importance(f, ["a", "zz"], outcome="y"), ValueError, r"frame must have the column\(s\) \['zz'\]"),
-        (lambda f: derived_importance(f, "a", outcome="y"), TypeError, "attributes must be a list of column names or a mapping"),
+        (
+            lambda f: derived_importance(f, ["a", "zz"], outcome="y"),
+            ValueError,
+            r"frame must have the column\(s\) \['zz'\]",
+        ),
+        (
+            lambda f: derived_importance(f, "a", outcome="y"),
+            TypeError,
+            "attributes must be a list of column names or a mapping",
+        ),
         (lambda f: derived_importance(f, [], outcome="y"), ValueError, "attributes must name at least one column"),
         (lambda f: derived_importance(f, ["a", "a"], outcome="y"), ValueError, "attributes must not repeat"),
-        (lambda f: derived_importance(f, ["a"], outcome="y", method="ols"), ValueError, "method must be one of 'regression', 'correlation'; got 'ols'"),
-        (lambda f: derived_importance(f.assign(a=f["a"] + 7), ["a"], outcome="y"), ValueError, r"frame\['a'\] \(column 'a'\) must lie on the 1-7 scale"),
-        (lambda f: derived_importance(f, ["a"], outcome="y", outcome_scale=(0, 5)), ValueError, r"frame\['y'\] \(column 'y'\) must lie on the 0-5 scale"),
-        (lambda f: derived_importance(f.assign(a=np.nan), ["a"], outcome="y"), ValueError, "must not contain missing values"),
-        (lambda f: derived_importance(f.assign(a=4), ["a", "b"], outcome="y"), ValueError, "attribute column 'a' is constant"),
-        (lambda f: derived_importance(f.assign(y=4), ["a", "b"], outcome="y"), ValueError, "outcome column 'y' is constant"),
+        (
+            lambda f: derived_importance(f, ["a"], outcome="y", method="ols"),
+            ValueError,
+            "method must be one of 'regression', 'correlation'; got 'ols'",
+        ),
+        (
+            lambda f: derived_importance(f.assign(a=f["a"] + 7), ["a"], outcome="y"),
+            ValueError,
+            r"frame\['a'\] \(column 'a'\) must lie on the 1-7 scale",
+        ),
+        (
+            lambda f: derived_importance(f, ["a"], outcome="y", outcome_scale=(0, 5)),
+            ValueError,
+            r"frame\['y'\] \(column 'y'\) must lie on the 0-5 scale",
+        ),
+        (
+            lambda f: derived_importance(f.assign(a=np.nan), ["a"], outcome="y"),
+            ValueError,
+            "must not contain missing values",
+        ),
+        (
+            lambda f: derived_importance(f.assign(a=4), ["a", "b"], outcome="y"),
+            ValueError,
+            "attribute column 'a' is constant",
+        ),
+        (
+            lambda f: derived_importance(f.assign(y=4), ["a", "b"], outcome="y"),
+            ValueError,
+            "outcome column 'y' is constant",
+        ),
         (lambda f: derived_importance(f.assign(c=f["a"]), ["a", "c"], outcome="y"), ValueError, "perfectly collinear"),
-        (lambda f: derived_importance(f.head(4), ["a", "b", "c"], outcome="y"), ValueError, "more rows than attributes"),
+        (
+            lambda f: derived_importance(f.head(4), ["a", "b", "c"], outcome="y"),
+            ValueError,
+            "more rows than attributes",
+        ),
         (lambda f: derived_importance(f, ["a"], outcome="y", scale=(1,)), TypeError, "scale must be a pair"),
         (lambda f: derived_importance(f.to_dict(), ["a"], outcome="y"), TypeError, "frame must be a pandas DataFrame"),
     ],
@@ -392,20 +463,60 @@ def test_ipa_on_the_survey(survey):
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
-        (lambda: ipa({"a": 4, "b": 5}, {"a": 1, "c": 2}), ValueError, r"missing from importance: \['b'\], missing from performance: \['c'\]"),
-        (lambda: ipa({"a": 4, "b": 8}, {"a": 1, "b": 2}), ValueError, r"performance must lie on the 1-7 scale \(values in \[1, 7\]\), got 8"),
-        (lambda: ipa({"a": 4, "b": 5}, {"a": 1, "b": np.nan}), ValueError, "importance must not contain missing values"),
+        (
+            lambda: ipa({"a": 4, "b": 5}, {"a": 1, "c": 2}),
+            ValueError,
+            r"missing from importance: \['b'\], missing from performance: \['c'\]",
+        ),
+        (
+            lambda: ipa({"a": 4, "b": 8}, {"a": 1, "b": 2}),
+            ValueError,
+            r"performance must lie on the 1-7 scale \(values in \[1, 7\]\), got 8",
+        ),
+        (
+            lambda: ipa({"a": 4, "b": 5}, {"a": 1, "b": np.nan}),
+            ValueError,
+            "importance must not contain missing values",
+        ),
         (lambda: ipa({"a": 4, "b": 5}, {"a": 1, "b": np.inf}), ValueError, "importance must hold finite numbers"),
-        (lambda: ipa({"a": 4, "b": 5}, {"a": 1, "b": 9}, importance_scale=(1, 7)), ValueError, "importance must lie on the 1-7 scale"),
-        (lambda: ipa({"a": 4, "b": 5}, {"a": 1, "b": 2}, crosshairs="midpoint"), ValueError, "crosshairs='midpoint' needs importance_scale"),
-        (lambda: ipa({"a": 4, "b": 5}, {"a": 1, "b": 2}, crosshairs="centre"), ValueError, "crosshairs must be one of 'mean', 'median', 'midpoint'"),
-        (lambda: ipa({"a": 4, "b": 5}, {"a": 1, "b": 2}, crosshairs=(1, 2, 3)), ValueError, "crosshairs must be 'mean', 'median', 'midpoint' or a pair"),
-        (lambda: ipa({"a": 4, "b": 5}, {"a": 1, "b": 2}, crosshairs=(np.nan, 2)), ValueError, r"crosshairs\[0\] must be a number"),
+        (
+            lambda: ipa({"a": 4, "b": 5}, {"a": 1, "b": 9}, importance_scale=(1, 7)),
+            ValueError,
+            "importance must lie on the 1-7 scale",
+        ),
+        (
+            lambda: ipa({"a": 4, "b": 5}, {"a": 1, "b": 2}, crosshairs="midpoint"),
+            ValueError,
+            "crosshairs='midpoint' needs importance_scale",
+        ),
+        (
+            lambda: ipa({"a": 4, "b": 5}, {"a": 1, "b": 2}, crosshairs="centre"),
+            ValueError,
+            "crosshairs must be one of 'mean', 'median', 'midpoint'",
+        ),
+        (
+            lambda: ipa({"a": 4, "b": 5}, {"a": 1, "b": 2}, crosshairs=(1, 2, 3)),
+            ValueError,
+            "crosshairs must be 'mean', 'median', 'midpoint' or a pair",
+        ),
+        (
+            lambda: ipa({"a": 4, "b": 5}, {"a": 1, "b": 2}, crosshairs=(np.nan, 2)),
+            ValueError,
+            r"crosshairs\[0\] must be a number",
+        ),
         (lambda: ipa({"a": 4}, {"a": 1}), ValueError, "performance must cover at least two attributes"),
         (lambda: ipa([4, 5], {"a": 1, "b": 2}), TypeError, "performance must be a pandas Series or a mapping"),
         (lambda: ipa({"a": 4, "b": 5}, pd.DataFrame({"x": [1, 2]})), ValueError, "must have an 'importance' column"),
-        (lambda: ipa(pd.Series([4, 5], index=["a", "a"]), {"a": 1}), ValueError, "performance must list each attribute once"),
-        (lambda: ipa({"a": 4, "b": 5}, {"a": True, "b": False}), TypeError, "importance must hold numbers, got booleans"),
+        (
+            lambda: ipa(pd.Series([4, 5], index=["a", "a"]), {"a": 1}),
+            ValueError,
+            "performance must list each attribute once",
+        ),
+        (
+            lambda: ipa({"a": 4, "b": 5}, {"a": True, "b": False}),
+            TypeError,
+            "importance must hold numbers, got booleans",
+        ),
     ],
 )
 def test_ipa_errors(call, error, match):

@@ -7,7 +7,14 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from coursekit.models.service_chain import (ChainParameters, compare_investment, customer_retention, employee_retention, service_quality, simulate_chain)
+from coursekit.models.service_chain import (
+    ChainParameters,
+    compare_investment,
+    customer_retention,
+    employee_retention,
+    service_quality,
+    simulate_chain,
+)
 
 
 # ---------------------------------------------------------------------------------------------

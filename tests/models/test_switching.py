@@ -9,7 +9,16 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from coursekit.models.switching import (BARRIER_NAMES_ZH, BARRIERS, RETENTION_MODES, SwitchDecision, SwitchingCost, retention_mode, switch_is_worth_it, switching_cost)
+from coursekit.models.switching import (
+    BARRIER_NAMES_ZH,
+    BARRIERS,
+    RETENTION_MODES,
+    SwitchDecision,
+    SwitchingCost,
+    retention_mode,
+    switch_is_worth_it,
+    switching_cost,
+)
 
 
 # --------------------------------------------------------------------------------------------

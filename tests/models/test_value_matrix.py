@@ -6,7 +6,15 @@ import pytest
 from numpy.testing import assert_allclose
 
 from coursekit.data import load_orders
-from coursekit.models.value_matrix import (QUADRANTS, STRATEGY_TABLE, current_value_from_orders, growth_potential_from_wallet, place_customers, quadrant_summary, value_matrix)
+from coursekit.models.value_matrix import (
+    QUADRANTS,
+    STRATEGY_TABLE,
+    current_value_from_orders,
+    growth_potential_from_wallet,
+    place_customers,
+    quadrant_summary,
+    value_matrix,
+)
 
 
 # ---------------------------------------------------------------------------------------------

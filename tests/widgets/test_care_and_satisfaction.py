@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coursekit.models import care
 from coursekit.data import complaints
+from coursekit.models import care
 from coursekit.widgets import care_and_satisfaction
 
 

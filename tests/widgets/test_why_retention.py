@@ -1,7 +1,7 @@
 import pytest
 
-from coursekit.models import bucket, clv
 from coursekit import widgets
+from coursekit.models import bucket, clv
 
 
 def test_clv_explorer_recomputes_with_the_tested_functions():

@@ -50,8 +50,8 @@ from coursekit._validate import (
     check_seed,
 )
 from coursekit.data.sampling import day_dates, renewals, streams
-from coursekit.tables import Column, Table, output_folder
 from coursekit.models.programmes import breakeven_lift
+from coursekit.tables import Column, Table, write_tables
 from coursekit.widgets import Explorer, float_slider
 
 __all__ = [
@@ -346,13 +346,7 @@ def write_dicks(directory, data: DicksData | None = None) -> list[Path]:
     ...     print([p.name for p in paths], paths[2].read_text().splitlines()[0])
     ['customers.csv', 'baskets.csv', 'items.csv', 'truth.csv'] card_id,date,category,brand,units,amount
     """
-    folder = output_folder(directory)
-    if data is None:
-        data = make_dicks()
-    elif not isinstance(data, DicksData):
-        raise TypeError(f"data must be a DicksData or None, got {type(data).__name__}")
-    tables = (CUSTOMERS_TABLE, BASKETS_TABLE, ITEMS_TABLE, TRUTH_TABLE)
-    return [table.write(frame, folder) for table, frame in zip(tables, data, strict=True)]
+    return write_tables(directory, data, DicksData, make_dicks, (CUSTOMERS_TABLE, BASKETS_TABLE, ITEMS_TABLE, TRUTH_TABLE))
 
 
 def load_dicks_customers(directory=None) -> pd.DataFrame:

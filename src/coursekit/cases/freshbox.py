@@ -36,8 +36,8 @@ import pandas as pd
 from coursekit import plotting
 from coursekit._validate import check_choice, check_frame, check_number, check_positive_int, check_scalar, check_seed
 from coursekit.data.sampling import streams
-from coursekit.tables import Column, Table, output_folder
 from coursekit.models import bucket as _bucket
+from coursekit.tables import Column, Table, write_tables
 from coursekit.widgets import Explorer, float_slider
 
 __all__ = [
@@ -264,13 +264,7 @@ def write_freshbox(directory, data: FreshBoxData | None = None) -> list[Path]:
     ...     print([p.name for p in paths], paths[0].read_text().splitlines()[0])
     ['monthly.csv', 'cancellations.csv', 'truth.csv'] month,customers_start,new_customers,cancellations
     """
-    folder = output_folder(directory)
-    if data is None:
-        data = make_freshbox()
-    elif not isinstance(data, FreshBoxData):
-        raise TypeError(f"data must be a FreshBoxData or None, got {type(data).__name__}")
-    tables = (MONTHLY_TABLE, CANCELLATIONS_TABLE, TRUTH_TABLE)
-    return [table.write(frame, folder) for table, frame in zip(tables, data, strict=True)]
+    return write_tables(directory, data, FreshBoxData, make_freshbox, (MONTHLY_TABLE, CANCELLATIONS_TABLE, TRUTH_TABLE))
 
 
 def load_freshbox_monthly(directory=None) -> pd.DataFrame:

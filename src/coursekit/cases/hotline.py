@@ -40,8 +40,8 @@ from scipy.special import expit
 from coursekit import plotting
 from coursekit._validate import check_frame, check_positive_int, check_seed
 from coursekit.data.sampling import scale_round, streams
-from coursekit.tables import Column, Table, output_folder
 from coursekit.models import satisfaction as _sat
+from coursekit.tables import Column, Table, write_tables
 from coursekit.widgets import Explorer, int_slider
 
 __all__ = [
@@ -317,13 +317,7 @@ def write_hotline_survey(directory, data: HotlineData | None = None) -> list[Pat
     ['hotline_survey.csv', 'hotline_survey_truth.csv', 'hotline_survey_parameters.csv']
     1,phone_support,0.28,3.8
     """
-    folder = output_folder(directory)
-    if data is None:
-        data = make_hotline_survey()
-    elif not isinstance(data, HotlineData):
-        raise TypeError(f"data must be a HotlineData or None, got {type(data).__name__}")
-    tables = (SURVEY_TABLE, TRUTH_TABLE, PARAMETERS_TABLE)
-    return [table.write(frame, folder) for table, frame in zip(tables, data, strict=True)]
+    return write_tables(directory, data, HotlineData, make_hotline_survey, (SURVEY_TABLE, TRUTH_TABLE, PARAMETERS_TABLE))
 
 
 def load_hotline_survey(directory=None) -> pd.DataFrame:

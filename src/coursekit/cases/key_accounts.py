@@ -38,9 +38,9 @@ from coursekit import plotting
 from coursekit._validate import check_frame, check_number, check_positive_int, check_scalar, check_seed
 from coursekit.cases._finance import annuity_factor, money_text
 from coursekit.data.sampling import allocate, scale_round, streams
-from coursekit.tables import Column, Table, output_folder
 from coursekit.models import switching as _switching
 from coursekit.models.rfm import share_of_wallet
+from coursekit.tables import Column, Table, write_tables
 from coursekit.widgets import Explorer, float_slider, int_slider
 
 __all__ = [
@@ -569,13 +569,7 @@ def write_key_accounts(directory, data: KeyAccountsData | None = None) -> list[P
     ['key_accounts.csv', 'key_accounts_contacts.csv', 'key_accounts_truth.csv']
     account_id,role,loyalty_type,slipping,need,leave_probability
     """
-    folder = output_folder(directory)
-    if data is None:
-        data = make_key_accounts()
-    elif not isinstance(data, KeyAccountsData):
-        raise TypeError(f"data must be a KeyAccountsData or None, got {type(data).__name__}")
-    tables = (ACCOUNTS_TABLE, CONTACTS_TABLE, TRUTH_TABLE)
-    return [table.write(frame, folder) for table, frame in zip(tables, data, strict=True)]
+    return write_tables(directory, data, KeyAccountsData, make_key_accounts, (ACCOUNTS_TABLE, CONTACTS_TABLE, TRUTH_TABLE))
 
 
 def load_key_accounts(directory=None) -> pd.DataFrame:

@@ -35,8 +35,8 @@ import pandas as pd
 from coursekit import plotting
 from coursekit._validate import check_date, check_date_column, check_frame, check_positive_int, check_scalar, check_seed
 from coursekit.data.sampling import day_dates, renewals, streams
-from coursekit.tables import Column, Table, output_folder
 from coursekit.models.purchases import overdue, purchase_cycles
+from coursekit.tables import Column, Table, write_tables
 from coursekit.widgets import Explorer, float_slider, int_slider
 
 __all__ = [
@@ -335,13 +335,7 @@ def write_miao(directory, data: MiaoData | None = None) -> list[Path]:
     ...     print([p.name for p in paths], paths[1].read_text().splitlines()[0])
     ['cards.csv', 'purchases.csv', 'truth.csv'] card_id,date,category,amount
     """
-    folder = output_folder(directory)
-    if data is None:
-        data = make_miao()
-    elif not isinstance(data, MiaoData):
-        raise TypeError(f"data must be a MiaoData or None, got {type(data).__name__}")
-    tables = (CARDS_TABLE, PURCHASES_TABLE, TRUTH_TABLE)
-    return [table.write(frame, folder) for table, frame in zip(tables, data, strict=True)]
+    return write_tables(directory, data, MiaoData, make_miao, (CARDS_TABLE, PURCHASES_TABLE, TRUTH_TABLE))
 
 
 def load_miao_cards(directory=None) -> pd.DataFrame:

@@ -49,8 +49,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coursekit.tables import REGENERATE, Column, Table, dataset_folder
 from coursekit.models.bucket import HOLES
+from coursekit.tables import REGENERATE, Column, Table, dataset_folder
 
 __all__ = [
     "REFERENCE_DATE",

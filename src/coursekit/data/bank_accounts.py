@@ -1,4 +1,4 @@
-r"""Key accounts (大客户): when counting customers hides the value that walks away.
+r"""The bank-accounts dataset (Chapter 4, case 6): two years of customers, balances and closures.
 
 The reading on loyalty (R4) gives the example of a large German bank -- it names no source --
 that lost about 5 % of its checking-account customers a year, customers who held only about
@@ -73,7 +73,7 @@ from scipy import optimize
 
 from coursekit._validate import check_positive_int, check_scalar, check_seed
 from coursekit.data.sampling import ids, streams
-from coursekit.tables import Column, Table, output_folder
+from coursekit.tables import Column, Table, write_tables
 
 __all__ = [
     "SEGMENTS",
@@ -416,12 +416,7 @@ def write_bank_accounts(directory, data: BankAccountsData | None = None) -> list
     ['bank_accounts.csv', 'bank_accounts_truth.csv']
     customer_id,year,segment,balance_start,balance_end,closed
     """
-    folder = output_folder(directory)
-    if data is None:
-        data = make_bank_accounts()
-    elif not isinstance(data, BankAccountsData):
-        raise TypeError(f"data must be a BankAccountsData or None, got {type(data).__name__}")
-    return [ACCOUNTS_TABLE.write(data.accounts, folder), BANK_TRUTH_TABLE.write(data.truth, folder)]
+    return write_tables(directory, data, BankAccountsData, make_bank_accounts, (ACCOUNTS_TABLE, BANK_TRUTH_TABLE))
 
 
 # --------------------------------------------------------------------------------------------

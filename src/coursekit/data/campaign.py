@@ -31,7 +31,7 @@ import pandas as pd
 
 from coursekit._validate import check_positive_int, check_seed
 from coursekit.data.sampling import ids, streams
-from coursekit.tables import Column, Table, output_folder
+from coursekit.tables import Column, Table, write_tables
 
 __all__ = [
     "CAMPAIGN_EFFECTS",
@@ -221,12 +221,7 @@ def write_campaign(directory, data: CampaignData | None = None) -> list[Path]:
     ['campaign_customers.csv', 'campaign_truth.csv']
     customer_id,quadrant,arm,retained
     """
-    folder = output_folder(directory)
-    if data is None:
-        data = make_campaign()
-    elif not isinstance(data, CampaignData):
-        raise TypeError(f"data must be a CampaignData or None, got {type(data).__name__}")
-    return [CAMPAIGN_TABLE.write(data.customers, folder), CAMPAIGN_TRUTH_TABLE.write(data.truth, folder)]
+    return write_tables(directory, data, CampaignData, make_campaign, (CAMPAIGN_TABLE, CAMPAIGN_TRUTH_TABLE))
 
 
 def load_campaign(directory=None) -> pd.DataFrame:

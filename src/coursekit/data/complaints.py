@@ -39,8 +39,8 @@ from scipy.special import expit
 
 from coursekit._validate import check_positive_int, check_seed
 from coursekit.data.sampling import ids, pick, pick_rows, streams
-from coursekit.tables import Column, Table, output_folder
 from coursekit.models.bucket import HOLES
+from coursekit.tables import Column, Table, write_tables
 
 __all__ = [
     "ComplaintsData",
@@ -445,12 +445,7 @@ def write_complaints(directory, data: ComplaintsData | None = None) -> list[Path
     ['complaints.csv', 'complaints_truth.csv']
     complaint_id,small_roll_request,stay_probability
     """
-    folder = output_folder(directory)
-    if data is None:
-        data = make_complaints()
-    elif not isinstance(data, ComplaintsData):
-        raise TypeError(f"data must be a ComplaintsData or None, got {type(data).__name__}")
-    return [COMPLAINTS_TABLE.write(data.complaints, folder), COMPLAINTS_TRUTH_TABLE.write(data.truth, folder)]
+    return write_tables(directory, data, ComplaintsData, make_complaints, (COMPLAINTS_TABLE, COMPLAINTS_TRUTH_TABLE))
 
 
 def load_complaints(directory=None) -> pd.DataFrame:

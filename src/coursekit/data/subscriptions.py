@@ -66,7 +66,7 @@ import pandas as pd
 
 from coursekit._validate import check_choice, check_date, check_positive_int, check_seed
 from coursekit.data.sampling import ids, pick, streams
-from coursekit.tables import Column, Table, output_folder
+from coursekit.tables import Column, Table, output_folder, write_tables
 
 __all__ = [
     "PLANS",
@@ -346,12 +346,7 @@ def write_subscriptions(directory, data: SubscriptionsData | None = None) -> lis
     ['subscriptions.csv', 'subscriptions_truth.csv']
     customer_id,cohort,plan,monthly_fee,start_date,end_date,periods_observed,churned
     """
-    folder = output_folder(directory)
-    if data is None:
-        data = make_subscriptions()
-    elif not isinstance(data, SubscriptionsData):
-        raise TypeError(f"data must be a SubscriptionsData or None, got {type(data).__name__}")
-    return [SUBSCRIPTIONS_TABLE.write(data.customers, folder), SUBSCRIPTIONS_TRUTH_TABLE.write(data.truth, folder)]
+    return write_tables(directory, data, SubscriptionsData, make_subscriptions, (SUBSCRIPTIONS_TABLE, SUBSCRIPTIONS_TRUTH_TABLE))
 
 
 def load_subscriptions(directory=None) -> pd.DataFrame:

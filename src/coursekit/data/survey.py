@@ -79,7 +79,7 @@ from scipy.special import expit
 
 from coursekit._validate import check_positive_int, check_seed
 from coursekit.data.sampling import allocate, ids, pick, scale_round, streams
-from coursekit.tables import Column, Table, output_folder
+from coursekit.tables import Column, Table, write_tables
 
 __all__ = [
     "SurveyData",
@@ -654,17 +654,7 @@ def write_survey(directory, data: SurveyData | None = None) -> list[Path]:
     ['survey.csv', 'survey_importance.csv', 'survey_truth.csv', 'survey_truth_parameters.csv']
     attribute,stated_importance,stated_top2_share,stated_rank
     """
-    folder = output_folder(directory)
-    if data is None:
-        data = make_survey()
-    elif not isinstance(data, SurveyData):
-        raise TypeError(f"data must be a SurveyData or None, got {type(data).__name__}")
-    return [
-        SURVEY_TABLE.write(data.survey, folder),
-        IMPORTANCE_TABLE.write(data.stated_importance, folder),
-        SURVEY_TRUTH_TABLE.write(data.truth, folder),
-        PARAMETERS_TABLE.write(data.parameters, folder),
-    ]
+    return write_tables(directory, data, SurveyData, make_survey, (SURVEY_TABLE, IMPORTANCE_TABLE, SURVEY_TRUTH_TABLE, PARAMETERS_TABLE))
 
 
 def load_survey(directory=None) -> pd.DataFrame:

@@ -77,7 +77,7 @@ import pandas as pd
 
 from coursekit._validate import check_date, check_frame, check_positive_int, check_seed
 from coursekit.data.sampling import day_dates, ids, pick, streams
-from coursekit.tables import Column, Table, output_folder
+from coursekit.tables import Column, Table, write_tables
 
 __all__ = [
     "TransactionsData",
@@ -415,16 +415,7 @@ def write_transactions(directory, data: TransactionsData | None = None) -> list[
     ['transactions_customers.csv', 'transactions_orders.csv', 'transactions_truth.csv']
     customer_id,acquired,channel,region
     """
-    folder = output_folder(directory)
-    if data is None:
-        data = make_transactions()
-    elif not isinstance(data, TransactionsData):
-        raise TypeError(f"data must be a TransactionsData or None, got {type(data).__name__}")
-    return [
-        CUSTOMERS_TABLE.write(data.customers, folder),
-        ORDERS_TABLE.write(data.orders, folder),
-        TRUTH_TABLE.write(data.truth, folder),
-    ]
+    return write_tables(directory, data, TransactionsData, make_transactions, (CUSTOMERS_TABLE, ORDERS_TABLE, TRUTH_TABLE))
 
 
 def load_customers(directory=None) -> pd.DataFrame:

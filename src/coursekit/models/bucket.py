@@ -52,7 +52,7 @@ import dataclasses
 import math
 import numbers
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -252,7 +252,7 @@ class Bucket:
         """The leak rates as a new float array in :data:`HOLES` order."""
         return np.array([self.leak_rates[h] for h in HOLES], dtype=float)
 
-    def plugged(self, hole: str, fraction: float = 1.0) -> "Bucket":
+    def plugged(self, hole: str, fraction: float = 1.0) -> Bucket:
         """Return a copy with the rate of one hole cut by ``fraction``.
 
         Parameters
@@ -281,7 +281,7 @@ class Bucket:
         new_rate = self.leak_rates[hole] * (1.0 - fraction)
         return dataclasses.replace(self, leak_rates={**self.leak_rates, hole: new_rate})
 
-    def with_rates(self, **changes: float) -> "Bucket":
+    def with_rates(self, **changes: float) -> Bucket:
         """Return a copy with some leak rates replaced.
 
         Parameters

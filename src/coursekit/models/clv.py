@@ -27,7 +27,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from coursekit._validate import as_number_array, as_output as _as_output, check_choice, check_fraction, check_number, check_periods, check_positive_int
+from coursekit._validate import as_output as _as_output
+from coursekit._validate import (
+    check_choice,
+    check_fraction,
+    check_number,
+    check_periods,
+)
 
 __all__ = [
     "lifetime_revenue",

@@ -36,7 +36,6 @@ import pandas as pd
 
 from coursekit._validate import as_number_array, check_number
 
-
 __all__ = [
     "concentration_curve", "top_share", "lorenz_curve", "gini", "pareto_table",
 ]

@@ -46,7 +46,6 @@ References
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 from scipy import sparse

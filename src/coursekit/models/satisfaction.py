@@ -1,6 +1,6 @@
-r"""Customer care and satisfaction (客户关怀与客户满意): measuring and acting on it.
+r"""Customer satisfaction (客户满意): disconfirmation, NPS, derived importance and IPA.
 
-The calculators of chapter 3:
+The measuring calculators of chapter 3:
 
 * :func:`disconfirmation` and :func:`satisfaction_class` -- the
   expectation--disconfirmation view of satisfaction (客户满意): perceived

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from coursekit._validate import as_output as _as_output, check_fraction, check_number
+from coursekit._validate import as_output as _as_output
+from coursekit._validate import check_fraction, check_number
 
 __all__ = ["Reach", "word_of_mouth_reach", "referral_value"]
 

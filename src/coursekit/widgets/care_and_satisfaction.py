@@ -26,8 +26,8 @@ from functools import partial
 import numpy as np
 
 from coursekit import plotting
-from coursekit.models import care
 from coursekit.data import complaints as _data
+from coursekit.models import care
 from coursekit.widgets._core import Explorer, float_slider, int_slider
 
 __all__ = ["response_explorer", "care_plan_explorer", "CARE_PLAN_EXAMPLE", "BENCH"]

@@ -34,8 +34,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from coursekit.models import allocation as _allocation
 from coursekit import plotting
+from coursekit.models import allocation as _allocation
 from coursekit.models.value_matrix import STRATEGY_TABLE as _STRATEGY_TABLE
 from coursekit.widgets._core import Explorer
 from coursekit.widgets._core import float_slider as _float_slider

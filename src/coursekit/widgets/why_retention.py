@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
+from coursekit import plotting
 from coursekit.models import bucket as _bucket
 from coursekit.models import clv as _clv
-from coursekit import plotting
 from coursekit.widgets._core import Explorer
 from coursekit.widgets._core import float_slider as _float_slider
 from coursekit.widgets._core import int_slider as _int_slider
