@@ -81,14 +81,12 @@ def measure_grading(n=100, jobs=None, *, notebook="chapters/01_why_retention_mat
 
     Examples
     --------
-    A benchmark (it generates the student notebooks and grades twice), so the example
-    is not run as a doctest; ``tests/course/test_grading.py`` runs it with ``n=1``:
+    A benchmark (it generates the student notebooks and grades twice), so the example is
+    shown, not run as a doctest; ``tests/course/test_grading.py`` runs it with ``n=1``::
 
-    >>> m = measure_grading(n=1, jobs=1)  # doctest: +SKIP
-    >>> sorted(m)  # doctest: +SKIP
-    ['coursekit_seconds', 'jobs', 'n', 'nbgrader_seconds', 'ratio', 'scores_agree']
-    >>> (m["n"], m["jobs"], m["scores_agree"])  # doctest: +SKIP
-    (1, 1, True)
+        m = measure_grading(n=1, jobs=1)
+        sorted(m)    # ['coursekit_seconds', 'jobs', 'n', 'nbgrader_seconds', 'ratio', 'scores_agree']
+        (m["n"], m["jobs"], m["scores_agree"])    # (1, 1, True)
     """
     from coursekit.course import notebooks  # nbformat, nbclient, nbgrader: kept out of the grading worker
     n = check_positive_int("n", n)
