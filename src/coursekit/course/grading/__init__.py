@@ -66,17 +66,35 @@ Submissions and student ids
 * Non-notebook files, corrupt notebooks and notebooks of another assignment
   (no answer cell of this notebook) get the status ``invalid`` with the
   reason; they do not stop the batch.
+* A zip is read member by member, never trusting it: a member with a bad CRC
+  or corrupt data, an absolute path, a drive letter or a ``..`` part
+  (backslashes count as separators), a symbolic link or other special file,
+  an encrypted member, a duplicate name, or a member larger than
+  :data:`~coursekit.course.grading.submissions.MAX_NOTEBOOK_BYTES` (declared
+  or actually read; the whole archive is capped at
+  :data:`~coursekit.course.grading.submissions.MAX_ZIP_BYTES`) is not
+  extracted and gets an ``invalid`` row with the reason (e.g. ``zip member
+  path escapes the archive: ../evil.ipynb``), for the student of its folder
+  or file name.  Nothing is written outside the grader's temporary folder.
+  In a submissions folder, symbolic links are not followed (``invalid``).
+* ``gradebook.csv`` is safe to open in a spreadsheet: a text cell beginning
+  with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+  ``'`` (OWASP, *CSV Injection*); numbers stay numbers.
 
 Statuses
 --------
 ``graded``
     The rebuilt notebook ran to its end; the score is final.
 ``failed``
-    The kernel died (``os._exit``, ``exit()``, a crash, a resource limit):
-    tests that ran before count, the rest score 0.
+    The kernel died (``os._exit``, ``exit()``, a crash, a memory limit), with
+    how it ended in the reason (``exit code 1``, ``SIGKILL``): tests that ran
+    before count, the rest score 0.  A notebook that kills or interrupts its
+    grading worker is ``failed`` too (its kernel goes with the worker, and
+    every test scores 0).
 ``timeout``
-    The notebook exceeded ``timeout`` seconds; its kernel's process group was
-    killed; tests that ran before count, the rest score 0.
+    The notebook exceeded ``timeout`` seconds (or its CPU-time limit); its
+    kernel's process group was killed; tests that ran before count, the rest
+    score 0.
 ``invalid``
     Not gradeable (not a notebook, corrupt JSON, wrong notebook, ambiguous
     folder); score 0, nothing was run.

@@ -7,6 +7,7 @@ Written by :func:`write_reports` into the output folder of
     One row per submission: ``student, file``, the points of every question
     (columns named by nbgrader ``grade_id``), ``total, max, status, reason,
     sha256``.  Questions of a submission that was not run are left empty.
+    Text cells are spreadsheet-safe (:func:`spreadsheet_safe`).
 ``feedback/<student>.html``
     For the student: each question with their answer code, their own printed
     output, the points, and for a failed test its error message and whether a
@@ -33,7 +34,7 @@ from matplotlib.ticker import MaxNLocator
 
 from coursekit import plotting
 
-__all__ = ["gradebook_columns", "gradebook_rows", "safe_name", "write_reports"]
+__all__ = ["FORMULA_START", "gradebook_columns", "gradebook_rows", "safe_name", "spreadsheet_safe", "write_reports"]
 
 #: Statuses for which the notebook was run (scores are meaningful).
 RUN_STATUSES = ("graded", "failed", "timeout")
@@ -125,11 +126,57 @@ def gradebook_rows(report) -> list[list[str]]:
     return rows
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """Return a CSV text cell that Excel, LibreOffice and Google Sheets cannot read as a formula.
+
+    A cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return gets a leading single quote, as the OWASP guidance on CSV
+    injection recommends; every other cell is returned unchanged (quotes and
+    separators inside a cell are the :mod:`csv` writer's business).  Only the
+    gradebook's text columns are escaped: its numbers stay numbers.
+
+    Parameters
+    ----------
+    cell : str
+        The text of one cell.
+
+    Returns
+    -------
+    str
+        The cell, safe to open in a spreadsheet.
+
+    References
+    ----------
+    .. [1] OWASP Foundation, "CSV Injection",
+       https://owasp.org/www-community/attacks/CSV_Injection (prepend a single
+       quote to cells beginning with ``=``, ``+``, ``-``, ``@``, tab or
+       carriage return).
+
+    Examples
+    --------
+    >>> print(spreadsheet_safe('=HYPERLINK("http://x")'))
+    '=HYPERLINK("http://x")
+    >>> spreadsheet_safe("+1"), spreadsheet_safe("@SUM(A1)"), spreadsheet_safe("ada")
+    ("'+1", "'@SUM(A1)", 'ada')
+    """
+    if not isinstance(cell, str):
+        raise TypeError(f"cell must be a string, got {type(cell).__name__}")
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
 def _write_gradebook(report) -> None:
+    """Write ``gradebook.csv``: every text cell made spreadsheet-safe, the numbers left as numbers."""
+    columns = gradebook_columns(report)
+    numeric = {i for i, name in enumerate(columns) if 1 < i < len(columns) - 3}  # questions, total, max
     with open(report.gradebook, "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(gradebook_columns(report))
-        writer.writerows(gradebook_rows(report))
+        writer.writerow([spreadsheet_safe(c) for c in columns])
+        for row in gradebook_rows(report):
+            writer.writerow([c if i in numeric else spreadsheet_safe(c) for i, c in enumerate(row)])
 
 
 # --------------------------------------------------------------------------- feedback

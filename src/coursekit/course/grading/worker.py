@@ -181,6 +181,26 @@ def _describe_exit(code) -> str:
     return f"exit code {code}"
 
 
+def _session_leader(pid: int) -> bool:
+    """Whether ``pid`` still leads its own session and process group (as a grading kernel does).
+
+    A kernel whose worker died is reaped by ``init``, and its pid may be
+    reused; a reused pid is very unlikely to lead a session of its own.  Where
+    there is no ``/proc`` this cannot be checked and the answer is True.
+    """
+    if not os.path.isdir("/proc/self"):
+        return True
+    try:
+        with open(f"/proc/{int(pid)}/stat", encoding="utf-8", errors="replace") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except (OSError, ValueError, IndexError):
+        return False
+    try:
+        return int(fields[2]) == int(pid) and int(fields[3]) == int(pid)  # process group, session
+    except (ValueError, IndexError):
+        return False
+
+
 def _set_limits(memory_mb: int, timeout: float) -> None:
     """Resource limits of a grading kernel (set in the kernel's own process)."""
     limit = int(memory_mb) * 2**20
@@ -420,6 +440,7 @@ def _run_job(spec: dict) -> dict:
             elif after is not None:
                 results[after]["tampered"] = ["the test environment could not be verified"]
             after = None
+            print(_PROTOCOL, "cell", current, flush=True)  # the grader names this cell if the worker dies
             sink = _Outputs(int(spec["output_cap"])) if kind == "answer" else None
             t0 = time.monotonic()
             res["status"] = "running"
@@ -442,16 +463,17 @@ def _run_job(spec: dict) -> dict:
                         results[after]["tampered"] = answers[0]["notes"]
             else:
                 results[after]["tampered"] = ["the test environment could not be verified"]
-    except _Timeout:
+    except (_Timeout, _KernelDied) as exc:
         for r in results:
             if r["status"] == "running":
                 r["status"] = "interrupted"
-        out.update(status="timeout", reason=f"stopped after {timeout:g} s (time limit) while running {current}")
-    except _KernelDied:
-        for r in results:
-            if r["status"] == "running":
-                r["status"] = "interrupted"
-        out.update(status="failed", reason=f"the kernel died while running {current} ({kernel.death()})")
+        died = isinstance(exc, _KernelDied) or (kernel is not None and not kernel.is_alive())
+        death = kernel.death() if died and kernel is not None else ""
+        if not died or death.startswith("SIGXCPU"):  # a loop that used up its CPU time is a timeout too
+            limit = "CPU time limit" if died else "time limit"
+            out.update(status="timeout", reason=f"stopped after {timeout:g} s ({limit}) while running {current}")
+        else:
+            out.update(status="failed", reason=f"the kernel died while running {current} ({death})")
     except MemoryError:
         for r in results:
             if r["status"] == "running":
@@ -474,8 +496,10 @@ def worker_main() -> None:
 
     Protocol (one JSON document per line on stdin): first ``{"preload": [...],
     "memory_mb": N}``, then one job spec per line.  The worker answers
-    ``@@coursekit-grade ready`` once, then ``@@coursekit-grade done`` after
-    writing each job's ``result.json``.  It exits at the end of stdin.
+    ``@@coursekit-grade ready`` once, ``@@coursekit-grade cell <label>`` before
+    each cell it runs (so that the grader can name the cell if the worker
+    dies), then ``@@coursekit-grade done`` after writing each job's
+    ``result.json``.  It exits at the end of stdin.
     """
     init = json.loads(sys.stdin.readline())
     for name in init.get("preload", []):
@@ -493,6 +517,9 @@ def worker_main() -> None:
         spec = json.loads(line)
         try:
             result = _run_job(spec)
+        except KeyboardInterrupt:  # the worker runs in a session of its own: only the notebook can signal it
+            result = {"status": "failed", "reason": "the notebook's code interrupted its grading worker (SIGINT)",
+                      "cells": [], "notes": [], "seconds": 0.0}
         except BaseException as exc:  # noqa: BLE001
             result = {"status": "error", "reason": f"grader error: {type(exc).__name__}: {exc}", "cells": [],
                       "notes": [], "seconds": 0.0}
@@ -525,10 +552,13 @@ class Slot:
         self.proc = None
         self.job = None
         self.buffer = b""
+        self.ended = False
+        self.current = ""  # the cell the worker said it is running
 
     def _line(self, deadline: float) -> str | None:
-        """Next protocol line from the worker; None on timeout or if the worker ended."""
+        """Next protocol line from the worker; None on timeout or if the worker ended (then ``self.ended``)."""
         proc = self.proc
+        self.ended = False
         if proc is None:
             return None
         fd = proc.stdout.fileno()
@@ -536,7 +566,9 @@ class Slot:
             while b"\n" in self.buffer:
                 raw, self.buffer = self.buffer.split(b"\n", 1)
                 text = raw.decode(errors="replace").strip()
-                if text.startswith(_PROTOCOL):
+                if text.startswith(_PROTOCOL + " cell "):
+                    self.current = text[len(_PROTOCOL + " cell "):][:200]
+                elif text.startswith(_PROTOCOL):
                     return text[len(_PROTOCOL):].strip()
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -546,8 +578,9 @@ class Slot:
                 try:
                     chunk = os.read(fd, 65536)
                 except OSError:
-                    return None
-                if not chunk:
+                    chunk = b""
+                if not chunk:  # end of the worker's output: it ended (or is ending)
+                    self.ended = True
                     return None
                 self.buffer += chunk
 
@@ -570,24 +603,50 @@ class Slot:
             if self.proc is None or self.proc.poll() is not None:
                 self._start()
             self.job = job
+            self.current = ""
             self.proc.stdin.write((json.dumps(spec) + "\n").encode())
             self.proc.stdin.flush()
         except (OSError, RuntimeError) as exc:
             self.kill()
             return {"status": "error", "reason": f"grader error: {exc}", "cells": [], "notes": [], "seconds": 0.0}
         proc = self.proc
-        answer = self._line(time.monotonic() + timeout + WORKER_GRACE)
+        started = time.monotonic()
+        answer = self._line(started + timeout + WORKER_GRACE)
         self.job = None
         if answer == "done" and (job / "result.json").exists():
             return json.loads((job / "result.json").read_text(encoding="utf-8"))
+        if self.ended:  # its output closed: the worker is ending; give it a moment to be reaped
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
         if proc.poll() is None:  # hung: kill its kernel and the worker
             self.kill(job)
+            if self.ended:
+                return {"status": "failed", "cells": [], "notes": [], "seconds": time.monotonic() - started,
+                        "reason": "the grading worker closed its output and stopped answering while running "
+                                  "this notebook; the worker and the kernel were killed"}
             return {"status": "timeout", "reason": f"stopped after {timeout:g} s (time limit); the worker was killed",
                     "cells": [], "notes": [], "seconds": timeout + WORKER_GRACE}
+        # the worker died during the job: the notebook killed it (or the machine ran out of memory); its kernel,
+        # now an orphan, goes too
         code = proc.returncode
         self.proc = None
-        return {"status": "error", "reason": f"the grading worker ended unexpectedly ({_describe_exit(code)})",
-                "cells": [], "notes": [], "seconds": 0.0}
+        self._kill_orphan(job)
+        where = self.current or "the notebook"
+        return {"status": "failed", "cells": [], "notes": [], "seconds": time.monotonic() - started,
+                "reason": f"the kernel died with its grading worker while running {where} ({_describe_exit(code)})"}
+
+    @staticmethod
+    def _kill_orphan(job: Path) -> None:
+        """Kill the process group of a job's kernel whose worker is gone, if that kernel still runs."""
+        pid_file = job / "kernel.pid"
+        try:
+            pid = int(pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return
+        if pid > 1 and _session_leader(pid):
+            _kill_group(pid)
 
     def kill(self, job: Path | None = None) -> None:
         """Kill the worker's current kernel's process group, then the worker's."""
