@@ -19,7 +19,7 @@ from coursekit.course.grading.results import GradeReport, SubmissionResult
 from coursekit.course.grading.scoring import score_submission
 from coursekit.course.grading.source import Source, load_source, resolve_source
 from coursekit.course.grading.submissions import find_submissions
-from coursekit.course.grading.worker import OUTPUT_CAP, Slot, preload_modules, worker_env
+from coursekit.course.grading.worker import OUTPUT_CAP, Slot, preload_modules, work_folder_parent, worker_env
 
 __all__ = ["grade_submissions", "GradeReport", "SubmissionResult"]
 
@@ -148,7 +148,7 @@ def grade_submissions(source, submissions, out_dir, jobs=None, timeout=120.0, *,
     if not os.environ.get("COURSEKIT_DATA") and data_dir.is_dir():
         env_extra["COURSEKIT_DATA"] = str(data_dir)
 
-    with tempfile.TemporaryDirectory(prefix="coursekit-grade-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="coursekit-grade-", dir=work_folder_parent()) as tmp:
         tmp = Path(tmp)
         found = find_submissions(submissions, stem, workdir=tmp)
         single = sub_path is not None and sub_path.is_file() and sub_path.suffix.lower() == ".ipynb"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from coursekit._validate import check_number, check_positive_int
 from coursekit.course.grading.source import cell_names, nbgrader_utils, resolve_source
-from coursekit.course.grading.worker import worker_env
+from coursekit.course.grading.worker import work_folder_parent, worker_env
 
 __all__ = ["measure_grading"]
 
@@ -97,7 +97,7 @@ def measure_grading(n=100, jobs=None, *, notebook="chapters/01_why_retention_mat
     source = resolve_source(notebook, root)
     root = source.parents[2]
     assignment, stem = source.parent.name, source.stem
-    with tempfile.TemporaryDirectory(prefix="coursekit-bench-grade-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="coursekit-bench-grade-", dir=work_folder_parent()) as tmp:
         tmp = Path(tmp)
         course = tmp / "course"
         course.mkdir()

@@ -308,7 +308,7 @@ def _mount_args(readonly: Sequence[Path]) -> list[str]:
         if path == Path("/") or any(path == b or b in path.parents for b in binds) or Path("/usr") in path.parents:
             continue
         binds = [b for b in binds if path not in b.parents] + [path]
-    made = set()
+    made = {Path("/tmp")}  # the private tmpfs, mounted before these binds
     for path in sorted(binds):
         # bwrap would create the missing parents with mode 0700: make them traversable
         for parent in reversed(path.parents[:-1]):
@@ -333,9 +333,11 @@ def _outer_argv(bwrap: str, setpriv: str | None, readonly: Sequence[Path], limit
         argv += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup",
                  "--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     argv += ["--die-with-parent", "--new-session", "--hostname", "sandbox"]
+    # the private /tmp first: a course (and its venv) that lives under /tmp is bound inside it
+    argv += ["--perms", "1777", "--size", tmp_bytes, "--tmpfs", "/tmp"]
     argv += _mount_args(readonly)
     shm_bytes = str(min(limits.tmp_mb, SHM_MB) * 1024 * 1024)
-    argv += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", tmp_bytes, "--tmpfs", "/tmp",
+    argv += ["--proc", "/proc", "--dev", "/dev",
              "--perms", "1777", "--size", shm_bytes, "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
              "--remount-ro", "/", "--chdir", "/tmp", "--clearenv"]
     path = os.pathsep.join(dict.fromkeys([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin", "/bin"]))

@@ -21,6 +21,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -36,7 +37,26 @@ import coursekit
 from coursekit.course.grading.guard import GUARD_CALL, GUARD_CONFIG, GUARD_SOURCE
 from coursekit.course.grading.source import Source
 
-__all__ = ["OUTPUT_CAP", "TRACEBACK_CAP", "WORKER_GRACE", "worker_main", "worker_env", "Slot", "preload_modules"]
+__all__ = [
+    "SOCKET_PATH_MAX", "OUTPUT_CAP", "TRACEBACK_CAP", "WORKER_GRACE",
+    "work_folder_parent", "worker_main", "worker_env", "Slot", "preload_modules",
+]
+
+
+#: Longest path a Unix socket may have (``sun_path`` holds 108 bytes with its NUL on Linux).
+SOCKET_PATH_MAX = 107
+
+
+def work_folder_parent() -> str | None:
+    """Where a batch's work folder goes: the temp folder, or ``/tmp`` when that is too deep.
+
+    Each kernel talks over Unix sockets at ``<work>/jobNNNN/k-N``; under a deep temporary folder
+    (pytest's, or a teacher's long ``TMPDIR``) that path exceeds :data:`SOCKET_PATH_MAX` and the
+    kernel cannot start.  Returns None (use :func:`tempfile.gettempdir`) or ``"/tmp"``.
+    """
+    longest = len(tempfile.gettempdir()) + len("/coursekit-grade-12345678/job0000/k-00")
+    return "/tmp" if longest > SOCKET_PATH_MAX - 7 and os.path.isdir("/tmp") else None
+
 
 #: Characters of output kept per answer cell (text and images together).
 OUTPUT_CAP = 200_000
