@@ -22,7 +22,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-__all__ = ["PALETTE", "use_course_style", "figure", "label", "money_axis", "percent_axis"]
+__all__ = ["PALETTE", "use_course_style", "figure", "label", "money_axis", "percent_axis", "money_text"]
 
 #: Colour-blind-safe palette (Okabe & Ito, 2008), in the order series are drawn.
 PALETTE = (
@@ -98,3 +98,14 @@ def percent_axis(ax, axis: str = "y", xmax: float = 1.0):
         raise ValueError(f"axis must be 'x' or 'y', got {axis!r}")
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(PercentFormatter(xmax=xmax, decimals=0))
     return ax
+
+
+def money_text(value: float, symbol: str = "") -> str:
+    """An amount as whole units with thousands separators, for summaries next to a figure: ``-$1,234``.
+
+    Examples
+    --------
+    >>> money_text(-1234.5, "$"), money_text(980000)
+    ('-$1,234', '980,000')
+    """
+    return f"{'-' if value < 0 else ''}{symbol}{abs(value):,.0f}"

@@ -8,10 +8,10 @@ import pytest
 
 from coursekit.crm import normalise_email, normalise_phone, parse_dates
 from coursekit.crm.schema import CONTACT_SOURCES
+from coursekit.data import sampling
 from coursekit.data.crm_contacts import (
     crm_fields,
     make_contacts,
-    make_ids,
     make_people,
     ticket_contacts,
     warranty_fields,
@@ -63,9 +63,9 @@ def test_rendered_fields_normalise_back_to_the_truth(people, render, columns):
         assert (dates.values[present].to_numpy() == people["birth_date"].to_numpy()[present.to_numpy()]).all()
 
 
-def test_make_ids_pads_and_widens():
-    assert make_ids("C", 3, 5).tolist() == ["C00001", "C00002", "C00003"]
-    assert make_ids("P", 12, 1)[-1] == "P12"
+def test_ids_pad_and_widen():
+    assert sampling.ids("C", 3, 5).tolist() == ["C00001", "C00002", "C00003"]
+    assert sampling.ids("P", 12, 1)[-1] == "P12"
 
 
 def test_make_contacts_is_deterministic_and_shaped():

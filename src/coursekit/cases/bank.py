@@ -27,10 +27,11 @@ import numpy as np
 
 from coursekit import plotting
 from coursekit._validate import as_output, check_number, check_positive_int
-from coursekit.cases._finance import annuity_factor, money_text
 from coursekit.data import bank_accounts
 from coursekit.models import account_churn
 from coursekit.models import roi as _roi
+from coursekit.models.roi import annuity_factor
+from coursekit.plotting import money_text
 from coursekit.widgets import Explorer, float_slider, int_slider
 
 __all__ = ["ValueAtStake", "value_at_stake", "bank_programme_explorer", "BENCH"]

@@ -36,10 +36,11 @@ from scipy.special import expit
 
 from coursekit import plotting
 from coursekit._validate import check_frame, check_number, check_positive_int, check_scalar, check_seed
-from coursekit.cases._finance import annuity_factor, money_text
 from coursekit.data.sampling import allocate, scale_round, streams
 from coursekit.models import switching as _switching
 from coursekit.models.rfm import share_of_wallet
+from coursekit.models.roi import annuity_factor
+from coursekit.plotting import money_text
 from coursekit.tables import Column, Table, write_tables
 from coursekit.widgets import Explorer, float_slider, int_slider
 

@@ -31,8 +31,9 @@ import pandas as pd
 
 from coursekit import plotting
 from coursekit._validate import as_output, check_number, check_positive_int
-from coursekit.cases._finance import annuity_factor, money_text
 from coursekit.models import roi as _roi
+from coursekit.models.roi import annuity_factor
+from coursekit.plotting import money_text
 from coursekit.widgets import Explorer, float_slider
 
 __all__ = ["RuleQuality", "rule_quality", "LaunchEconomics", "launch_economics", "launch_explorer", "BENCH"]

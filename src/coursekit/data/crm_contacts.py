@@ -15,8 +15,8 @@ The building blocks of the customer-database generator (:mod:`coursekit.data.crm
 * :func:`make_contacts` draws any number of such records, without deliberate defects, in one
   unified layout: the benchmark of how matching scales (:mod:`coursekit.crm.matching`).
 
-The small vectorised helpers (:func:`as_text`, :func:`draw`, :func:`select`,
-:func:`days_after`, :func:`iso_dates`, :func:`iso_datetimes`, :func:`make_ids`) are shared
+The small vectorised helpers (:func:`as_text`, :func:`select`,
+:func:`days_after`, :func:`iso_dates`, :func:`iso_datetimes`) are shared
 with :mod:`coursekit.data.crm_sources`.
 
 References
@@ -43,6 +43,7 @@ import pandas as pd
 
 from coursekit._validate import check_positive_int, check_seed
 from coursekit.crm.schema import CITY_NAMES_ZH, CONTACT_SOURCES
+from coursekit.data import sampling
 
 __all__ = [
     "SEED",
@@ -58,12 +59,10 @@ __all__ = [
     "render_dates",
     "make_contacts",
     "as_text",
-    "draw",
     "select",
     "days_after",
     "iso_dates",
     "iso_datetimes",
-    "make_ids",
 ]
 
 #: Seed of the course's CRM files (:func:`coursekit.data.crm_sources.make_crm`) and of :func:`make_contacts`.
@@ -160,12 +159,6 @@ def select(choice: np.ndarray, variants: list[pd.Series]) -> pd.Series:
     return out
 
 
-def draw(rng: np.random.Generator, probs, n: int) -> np.ndarray:
-    """Draw ``n`` codes 0..k-1 with probabilities proportional to ``probs`` (k values)."""
-    p = np.asarray(probs, dtype=float)
-    return rng.choice(p.size, size=n, p=p / p.sum())
-
-
 def days_after(start: str, offsets) -> np.ndarray:
     """Return the dates ``start`` + floor(``offsets``) days as datetime64[D].
 
@@ -188,19 +181,6 @@ def iso_datetimes(dates: np.ndarray, seconds: np.ndarray) -> pd.Series:
     return as_text(np.char.replace(np.datetime_as_string(stamps, unit="s").astype(str), "T", " "))
 
 
-def make_ids(prefix: str, n: int, width: int) -> np.ndarray:
-    """Return the identifiers ``prefix`` + zero-padded 1..n (at least ``width`` digits) as an object array.
-
-    Examples
-    --------
-    >>> make_ids("C", 3, 5).tolist()
-    ['C00001', 'C00002', 'C00003']
-    """
-    width = max(width, len(str(n)))
-    numbers = np.arange(1, n + 1).astype(str)
-    return np.char.add(prefix, np.char.zfill(numbers, width)).astype(object)
-
-
 # ----------------------------------------------------------------------------------------------
 # people
 # ----------------------------------------------------------------------------------------------
@@ -214,7 +194,7 @@ def make_people(n: int, rng: np.random.Generator) -> pd.DataFrame:
     ``birth_date`` (datetime64), ``city`` and ``household_of`` (the person whose landline
     is shared, or empty).
     """
-    script = draw(rng, [0.62, 0.28, 0.10], n)  # 0 pinyin, 1 hanzi, 2 western
+    script = sampling.pick(rng, [0.62, 0.28, 0.10], n)  # 0 pinyin, 1 hanzi, 2 western
     sur = _zipf_pick(rng, len(_SURNAMES), n)
     giv = _zipf_pick(rng, len(_GIVEN), n)
     wgiv = rng.integers(0, len(_WESTERN_GIVEN), n)
@@ -225,7 +205,7 @@ def make_people(n: int, rng: np.random.Generator) -> pd.DataFrame:
     sur_han = np.where(western, "", np.array([s[1] for s in _SURNAMES])[sur])
     giv_han = np.where(western, "", np.array([g[1] for g in _GIVEN])[giv])
 
-    city = np.array(CITIES)[draw(rng, CITY_SHARES, n)]
+    city = np.array(CITIES)[sampling.pick(rng, CITY_SHARES, n)]
 
     # Unique mobile numbers (and older ones), unique 8-digit landline numbers.
     has_old = rng.random(n) < 0.05
@@ -258,7 +238,7 @@ def make_people(n: int, rng: np.random.Generator) -> pd.DataFrame:
     # E-mail: one per person, unique.
     yy = np.char.zfill((rng.integers(0, 100, n)).astype(str), 2)
     lg, ls = np.char.lower(giv_latin.astype(str)), np.char.lower(sur_latin.astype(str))
-    pattern = draw(rng, [0.35, 0.3, 0.15, 0.2], n)
+    pattern = sampling.pick(rng, [0.35, 0.3, 0.15, 0.2], n)
     local = select(
         pattern,
         [
@@ -268,7 +248,7 @@ def make_people(n: int, rng: np.random.Generator) -> pd.DataFrame:
             as_text(rng.integers(100_000, 3_000_000_000, n).astype(str)),
         ],
     )
-    domain = np.array(_DOMAINS)[draw(rng, _DOMAIN_SHARES, n)]
+    domain = np.array(_DOMAINS)[sampling.pick(rng, _DOMAIN_SHARES, n)]
     domain = np.where(pattern == 3, "qq.com", domain)
     email = local + "@" + as_text(domain)
     repeat = email.groupby(email).cumcount().to_numpy()
@@ -287,7 +267,7 @@ def make_people(n: int, rng: np.random.Generator) -> pd.DataFrame:
         np.char.add(sur_han.astype(str), giv_han.astype(str)),
         np.char.add(np.char.add(giv_latin.astype(str), " "), sur_latin.astype(str)),
     )
-    person_id = make_ids("P", n, 4)
+    person_id = sampling.ids("P", n, 4)
     return pd.DataFrame(
         {
             "person_id": person_id,
@@ -351,7 +331,7 @@ def _render_names(
     typo = rng.random(n) < typo_rate
     if typo.any():
         given[typo] = _typo(given[typo], rng).to_numpy()
-    style = draw(rng, styles, n)
+    style = sampling.pick(rng, styles, n)
     chinese = (pp["script"] != "western").to_numpy()
     style = np.where((style == 6) & ~chinese, 0, style)
     latin = select(
@@ -366,7 +346,7 @@ def _render_names(
             surname + " " + given,
         ],
     )
-    han_style = draw(rng, [0.8, 0.1, 0.1], n)
+    han_style = sampling.pick(rng, [0.8, 0.1, 0.1], n)
     han_full = as_text(pp["surname_han"]) + as_text(pp["given_han"])
     han = select(
         han_style, [han_full, " " + han_full + " ", as_text(pp["surname_han"]) + " " + as_text(pp["given_han"])]
@@ -409,8 +389,8 @@ def _render_landline(digits: pd.Series, style: np.ndarray) -> pd.Series:
 def _render_phones(digits: pd.Series, rng: np.random.Generator) -> pd.Series:
     """Mobile (11 digits, leading 1) or landline (leading 0) numbers in mixed formats."""
     n = len(digits)
-    mobile_style = draw(rng, [0.40, 0.15, 0.15, 0.10, 0.05, 0.15], n)
-    land_style = draw(rng, [0.35, 0.35, 0.10, 0.20], n)
+    mobile_style = sampling.pick(rng, [0.40, 0.15, 0.15, 0.10, 0.05, 0.15], n)
+    land_style = sampling.pick(rng, [0.35, 0.35, 0.10, 0.20], n)
     is_land = digits.str.startswith("0").to_numpy()
     out = select(is_land.astype(int), [_render_mobile(digits, mobile_style), _render_landline(digits, land_style)])
     out[(digits == "").to_numpy()] = ""
@@ -430,7 +410,7 @@ def _wrong_digit(digits: pd.Series, rng: np.random.Generator) -> pd.Series:
 
 def render_emails(email: pd.Series, rng: np.random.Generator, probs=(0.6, 0.15, 0.1, 0.15)) -> pd.Series:
     """Return e-mails as typed: as is, capitalised, upper case or with stray spaces (with ``probs``)."""
-    style = draw(rng, probs, len(email))
+    style = sampling.pick(rng, probs, len(email))
     return select(
         style,
         [email, email.str.slice(0, 1).str.upper() + email.str.slice(1), email.str.upper(), " " + email + "  "],
@@ -442,12 +422,12 @@ def render_dates(dates: np.ndarray, rng: np.random.Generator, probs) -> pd.Serie
     iso = iso_dates(dates)
     y, m, d = iso.str.slice(0, 4), iso.str.slice(5, 7), iso.str.slice(8, 10)
     m1, d1 = m.str.lstrip("0"), d.str.lstrip("0")
-    style = draw(rng, probs, len(iso))
+    style = sampling.pick(rng, probs, len(iso))
     return select(style, [iso, d + "/" + m + "/" + y, y + "." + m1 + "." + d1, y + "年" + m1 + "月" + d1 + "日"])
 
 
 def _render_cities(city: pd.Series, rng: np.random.Generator, probs=(0.6, 0.1, 0.1, 0.15, 0.05)) -> pd.Series:
-    style = draw(rng, probs, len(city))
+    style = sampling.pick(rng, probs, len(city))
     return select(style, [city, city.str.lower(), city.str.upper(), city.map(CITY_NAMES_ZH), " " + city + " "])
 
 
@@ -596,7 +576,7 @@ def make_contacts(n: int = 100_000, seed: int = SEED) -> pd.DataFrame:
     if person.size < n:
         person = np.concatenate([person, rng_rec.integers(0, n_people, n - person.size)])
     person = rng_rec.permutation(person)[:n]
-    source = draw(rng_rec, [0.35, 0.2, 0.2, 0.25], n)
+    source = sampling.pick(rng_rec, [0.35, 0.2, 0.2, 0.25], n)
     empty = as_text(np.full(n, ""))
     out = pd.DataFrame(
         {
@@ -626,5 +606,5 @@ def make_contacts(n: int = 100_000, seed: int = SEED) -> pd.DataFrame:
         for column in fields.columns:
             out.iloc[rows, out.columns.get_loc(column)] = fields[column].to_numpy()
         prefix = {"crm_export": "C", "web_registrations": "W", "warranty_cards": "WC", "service_tickets": "T"}[src]
-        out.iloc[rows, out.columns.get_loc("source_row_id")] = make_ids(prefix, rows.size, 6)
+        out.iloc[rows, out.columns.get_loc("source_row_id")] = sampling.ids(prefix, rows.size, 6)
     return out.astype(str)

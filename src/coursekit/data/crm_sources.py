@@ -172,16 +172,15 @@ from coursekit.crm.schema import (
     SOURCES,
     TICKET_CATEGORIES,
 )
+from coursekit.data import sampling
 from coursekit.data.crm_answers import ANSWER_TABLES
 from coursekit.data.crm_contacts import (
     SEED,
     as_text,
     crm_fields,
     days_after,
-    draw,
     iso_dates,
     iso_datetimes,
-    make_ids,
     make_people,
     render_dates,
     render_emails,
@@ -556,10 +555,10 @@ def make_crm(n_people: int = N_PEOPLE, seed: int = SEED) -> CrmData:
     n_tix = r_tickets.poisson(0.5 * t_stop / horizon)
     tk_person = np.repeat(np.arange(n), n_tix)
     tk_day = (r_tickets.random(tk_person.size) * t_stop[tk_person]).astype(np.int64)
-    tk_cat = draw(r_tickets, [0.12, 0.20, 0.20, 0.10, 0.25, 0.13], tk_person.size)
+    tk_cat = sampling.pick(r_tickets, [0.12, 0.20, 0.20, 0.10, 0.25, 0.13], tk_person.size)
     pre = np.flatnonzero(churned & (r_tickets.random(n) < 0.5))
     pre_day = np.maximum(churn_day[pre] - r_tickets.integers(5, 41, pre.size), 0)
-    pre_cat = draw(r_tickets, [0.3, 0.15, 0.3, 0.1, 0.1, 0.05], pre.size)
+    pre_cat = sampling.pick(r_tickets, [0.3, 0.15, 0.3, 0.1, 0.1, 0.05], pre.size)
     tk_person = np.concatenate([tk_person, pre])
     tk_day = np.concatenate([tk_day, pre_day])
     tk_cat = np.concatenate([tk_cat, pre_cat])
@@ -593,7 +592,7 @@ def make_crm(n_people: int = N_PEOPLE, seed: int = SEED) -> CrmData:
     )
     order_crm = np.argsort(created * 10_000 + crm_person, kind="stable")
     crm_person, crm_second, created = crm_person[order_crm], crm_second[order_crm], created[order_crm]
-    crm_id = make_ids("C", crm_person.size, 5)
+    crm_id = sampling.ids("C", crm_person.size, 5)
     crm = crm_fields(people.iloc[crm_person].reset_index(drop=True), r_crm)
     crm.insert(0, "crm_id", crm_id)
     crm["created"] = iso_dates(days_after(START, created))
@@ -621,13 +620,13 @@ def make_crm(n_people: int = N_PEOPLE, seed: int = SEED) -> CrmData:
         reg_sec[order_web],
     )
     web = web_fields(people.iloc[web_person].reset_index(drop=True), web_second, r_web)
-    account_id = make_ids("W", web_person.size, 5)
+    account_id = sampling.ids("W", web_person.size, 5)
     web.insert(0, "account_id", account_id)
     web["registered_at"] = iso_datetimes(days_after(START, reg), reg_sec)
     incentive = np.where(
         web_orders[web_person],
-        draw(r_web, [0.35, 0.2, 0.3, 0.15], web_person.size),
-        draw(r_web, [0.15, 0.5, 0.2, 0.15], web_person.size),
+        sampling.pick(r_web, [0.35, 0.2, 0.3, 0.15], web_person.size),
+        sampling.pick(r_web, [0.15, 0.5, 0.2, 0.15], web_person.size),
     )
     web["incentive"] = np.array(INCENTIVES)[incentive]
     web["marketing_consent"] = np.where(r_web.random(web_person.size) < 0.6, "yes", "no")
@@ -722,7 +721,7 @@ def make_crm(n_people: int = N_PEOPLE, seed: int = SEED) -> CrmData:
     )
     price = np.round(price, 2)
 
-    order_ids = make_ids("O", n_orders, 6)
+    order_ids = sampling.ids("O", n_orders, 6)
     ident = lines["ident"].to_numpy()
     lp = lines["p"].to_numpy()
     identifier = np.where(
@@ -756,7 +755,7 @@ def make_crm(n_people: int = N_PEOPLE, seed: int = SEED) -> CrmData:
     c_sel = c_sel[c_order]
     card_person = appl_person[c_sel]
     cards = warranty_fields(people.iloc[card_person].reset_index(drop=True), r_card)
-    card_id = make_ids("WC", c_sel.size, 5)
+    card_id = sampling.ids("WC", c_sel.size, 5)
     cards.insert(0, "card_id", card_id)
     codes = np.array([v[0] for v in PRODUCTS.values()])
     product = appl_product[c_sel]
@@ -786,7 +785,7 @@ def make_crm(n_people: int = N_PEOPLE, seed: int = SEED) -> CrmData:
     res_text = np.char.replace(np.datetime_as_string(resolved_at, unit="s").astype(str), "T", " ")
     tickets = pd.DataFrame(
         {
-            "ticket_id": make_ids("T", tk_person.size, 5),
+            "ticket_id": sampling.ids("T", tk_person.size, 5),
             "contact": contacts["contact"].to_numpy(),
             "opened_at": np.char.replace(np.datetime_as_string(open_at, unit="s").astype(str), "T", " "),
             "category": np.array(TICKET_CATEGORIES)[tk_cat],

@@ -30,7 +30,7 @@ import pandas as pd
 
 from coursekit._validate import as_output, check_number
 
-__all__ = ["roi", "annualised_roi", "payback_period", "database_roi_examples"]
+__all__ = ["roi", "annualised_roi", "payback_period", "annuity_factor", "database_roi_examples"]
 
 
 def roi(gain, cost):
@@ -175,6 +175,33 @@ def payback_period(cost, gain_per_period, discount_rate=0.0):
         discounted = -np.log1p(-np.minimum(x, 1.0)) / np.log1p(d)
     n = np.where(d == 0.0, c / g, np.where(x >= 1.0, np.inf, discounted))
     return as_output(n)
+
+
+def annuity_factor(years: int, discount_rate):
+    r"""Present value of 1 a year received at the end of each of ``years`` years.
+
+    .. math:: a_{T,d} = \sum_{t=1}^{T} (1 + d)^{-t}
+
+    Parameters
+    ----------
+    years : int
+        Horizon :math:`T` in whole years (checked by the caller).
+    discount_rate : float or array_like
+        Yearly discount rate :math:`d`, > -1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The factor, with the shape of ``discount_rate``.
+
+    Examples
+    --------
+    >>> float(annuity_factor(3, 0.0)), round(float(annuity_factor(3, 0.08)), 6)
+    (3.0, 2.577097)
+    """
+    t = np.arange(1, years + 1, dtype=float)
+    d = np.asarray(discount_rate, dtype=float)
+    return np.exp(-np.log1p(d)[..., None] * t).sum(axis=-1)
 
 
 def database_roi_examples() -> pd.DataFrame:

@@ -36,11 +36,6 @@ _GRID = np.linspace(0.0, 1.0, 101)
 _DOT = '<span style="color:{}">{}</span>'
 
 
-def _money(value):
-    """Format money as $1,234 or -$1,234."""
-    return f"{'-' if value < 0 else ''}${abs(value):,.0f}"
-
-
 # ----------------------------------------------------------------- response time
 def _quick_and_slow(log, threshold_hours):
     """Stay rates and Wilson intervals of complaints answered within / after the threshold."""
@@ -111,7 +106,7 @@ def _draw_response(ax, artists, threshold_hours, quick_share_pct, cost_per_quick
         per = plan["cost_per_extra_retained"]
         if np.isfinite(per):
             tail = (f"Speeding up {moved:,.0f} answers costs ${plan['cost']:,.0f}: "
-                    f"<b>${per:,.0f}</b> per extra customer kept; net value {_money(plan['net_value'])}.")
+                    f"<b>${per:,.0f}</b> per extra customer kept; net value {plotting.money_text(plan['net_value'], '$')}.")
         else:
             tail = (f"Speeding up {moved:,.0f} answers costs ${plan['cost']:,.0f} "
                     f"and keeps <b>no</b> extra customer: quick and slow answers keep the same share.")
@@ -227,12 +222,12 @@ def _draw_care(ax, artists, **values):
         per = row["cost_per_extra_retained"]
         per_text = f"${per:,.0f}" if np.isfinite(per) else "—"
         rows.append(f"<b>{tier}</b> ({CARE_PLAN_EXAMPLE[tier]['action']}): {row['extra_retained']:,.0f} extra kept, {per_text} each, "
-                    f"net {_money(row['net_value'])} (break-even cost ${row['break_even_cost_per_customer']:,.2f})")
+                    f"net {plotting.money_text(row['net_value'], '$')} (break-even cost ${row['break_even_cost_per_customer']:,.2f})")
     total = table.loc["total"]
     per = total["cost_per_extra_retained"]
     per_text = f"${per:,.0f}" if np.isfinite(per) else "—"
     html = "<br>".join(rows) + (f"<br><b>Plan</b>: cost ${total['cost']:,.0f}, {total['extra_retained']:,.0f} extra kept "
-                                f"({per_text} each), net value <b>{_money(total['net_value'])}</b>")
+                                f"({per_text} each), net value <b>{plotting.money_text(total['net_value'], '$')}</b>")
     return results, html
 
 
