@@ -11,15 +11,17 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+from coursekit import tables
 from coursekit._validate import check_number, check_positive_int
+from coursekit.course.grading.phases import grade_one
 from coursekit.course.grading.progress import Progress
-from coursekit.course.grading.rebuild import build_run, read_submission
-from coursekit.course.grading.report import write_reports
+from coursekit.course.grading.rebuild import answer_job, plan_source, read_submission
+from coursekit.course.grading.report import NO_SANDBOX_WARNING, write_reports
 from coursekit.course.grading.results import GradeReport, SubmissionResult
-from coursekit.course.grading.scoring import score_submission
+from coursekit.course.grading.sandbox import require_bwrap
 from coursekit.course.grading.source import Source, load_source, resolve_source
 from coursekit.course.grading.submissions import find_submissions
-from coursekit.course.grading.worker import OUTPUT_CAP, Slot, preload_modules, work_folder_parent, worker_env
+from coursekit.course.grading.worker import OUTPUT_CAP, Runner, runner_env
 
 __all__ = ["grade_submissions", "GradeReport", "SubmissionResult"]
 
@@ -33,14 +35,15 @@ def _sha256(path: Path) -> str:
 
 
 def grade_submissions(source, submissions, out_dir, jobs=None, timeout=120.0, *, memory_mb=3072,
-                      progress=None, root=None) -> GradeReport:
+                      progress=None, root=None, sandbox=True) -> GradeReport:
     """Grade every submission of a chapter or case and write the reports.
 
-    Each submission is rebuilt from the source notebook's cell list (tests,
-    hidden tests and every non-answer cell from ``solutions/``, the answer
-    cells, matched by nbgrader ``grade_id``, from the submission), run top to
-    bottom in its own resource-limited kernel, and scored with nbgrader's
-    rule: a graded test cell earns its points if it runs without error, else 0.
+    Each submission is graded in two phases, each in a sandbox (see
+    :mod:`coursekit.course.grading`): the student's cells run between the
+    course's own cells and only the values of the answers come out; then the
+    source's course and test cells (hidden tests included) run with those values
+    and no student code.  Scoring follows nbgrader's rule: a graded test cell
+    earns its points if it runs without error, else 0.
     The total is :math:`\\sum_q p_q \\, [\\text{test } q \\text{ passed}]` over
     the autograded questions *q* with points :math:`p_q`.
 
@@ -60,11 +63,15 @@ def grade_submissions(source, submissions, out_dir, jobs=None, timeout=120.0, *,
     timeout : float, default 120
         Seconds allowed per notebook, kernel start included.
     memory_mb : int, default 3072
-        Address-space limit of each kernel (and its worker), in MiB.
+        Address-space limit of each student's run, in MiB.
     progress : bool, optional
         Show a progress bar on stderr; default: when stderr is a terminal.
     root : str or Path, optional
         Course directory holding ``solutions/``; default the repository root.
+    sandbox : bool, default True
+        Run both phases inside bubblewrap.  ``False`` (``--no-sandbox``) runs them with your
+        own rights: student code can then read and write your files; every row and the
+        summary say so.
 
     Returns
     -------
@@ -78,6 +85,9 @@ def grade_submissions(source, submissions, out_dir, jobs=None, timeout=120.0, *,
         missing path, an empty folder, a zip or folder without notebooks, a
         single file that is not a readable notebook, or bad ``jobs``,
         ``timeout`` or ``memory_mb``.
+    SandboxUnavailable
+        ``sandbox`` is true and bubblewrap is missing or cannot run here (the
+        message names the package to install); a :class:`RuntimeError`.
 
     Notes
     -----
@@ -98,7 +108,7 @@ def grade_submissions(source, submissions, out_dir, jobs=None, timeout=120.0, *,
 
     Examples
     --------
-    A folder holding one submission, the solution itself (a whole grading run, kernels
+    A folder holding one submission, the solution itself (a whole grading run, sandboxes
     included, so the example is not run as a doctest: ``tests/course/test_grading.py``
     grades the same submission):
 
@@ -128,6 +138,8 @@ def grade_submissions(source, submissions, out_dir, jobs=None, timeout=120.0, *,
         raise ValueError(f"memory_mb must be at least 512 (a kernel with numpy and pandas needs it), got {memory_mb}")
     if not isinstance(out_dir, (str, os.PathLike)) or not str(out_dir).strip():
         raise ValueError(f"out_dir must be a folder path, got {out_dir!r}")
+    if not isinstance(sandbox, bool):
+        raise TypeError(f"sandbox must be True or False, got {sandbox!r}")
     if progress is not None and not isinstance(progress, bool):
         raise TypeError(f"progress must be True, False or None, got {progress!r}")
     out_dir = Path(out_dir)
@@ -141,14 +153,24 @@ def grade_submissions(source, submissions, out_dir, jobs=None, timeout=120.0, *,
             raise ValueError(f"out_dir {str(out_dir)!r} must not lie inside the submissions folder {str(sub_path)!r}")
 
     src = load_source(src_path)
+    plan = plan_source(src)
     stem = src_path.stem
-    env_extra = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-                 "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-    data_dir = course_root / "datasets"
-    if not os.environ.get("COURSEKIT_DATA") and data_dir.is_dir():
-        env_extra["COURSEKIT_DATA"] = str(data_dir)
+    if sandbox:
+        require_bwrap()  # SandboxUnavailable (a RuntimeError) names the package to install
+    data_dir = Path(os.environ.get("COURSEKIT_DATA") or course_root / "datasets")
+    if not data_dir.is_dir():
+        try:
+            data_dir = tables.data_dir()  # the datasets/ of the repository holding this package
+        except FileNotFoundError:
+            data_dir = None
+    # the only course folder a sandbox sees: read-only, and never solutions/ or the submissions
+    env = {"COURSEKIT_DATA": str(data_dir.resolve())} if data_dir is not None else {}
+    readonly = [data_dir.resolve()] if data_dir is not None else []
+    cpu = int(timeout) + 5
+    base = {"prefix": plan.prefix, "memory_mb": memory_mb, "cpu_seconds": cpu, "timeout": timeout,
+            "output_cap": OUTPUT_CAP}
 
-    with tempfile.TemporaryDirectory(prefix="coursekit-grade-", dir=work_folder_parent()) as tmp:
+    with tempfile.TemporaryDirectory(prefix="coursekit-grade-") as tmp:
         tmp = Path(tmp)
         found = find_submissions(submissions, stem, workdir=tmp)
         single = sub_path is not None and sub_path.is_file() and sub_path.suffix.lower() == ".ipynb"
@@ -157,101 +179,88 @@ def grade_submissions(source, submissions, out_dir, jobs=None, timeout=120.0, *,
             original_hashes[sub_path] = _sha256(sub_path)
         max_points = _max_auto(src)
 
-        def prepare(n, sid, rel, path, problem):
-            """Read one submission; return (result, cells to run, job spec or None)."""
-            try:
-                return _prepare(n, sid, rel, path, problem)
-            except OSError as exc:
-                result = SubmissionResult(student=sid, file=rel, status="invalid", max_points=max_points)
-                result.reason = f"could not read the file: {exc.strerror or exc}"
-                return result, [], None
-            except Exception as exc:  # noqa: BLE001 - one odd file must not stop the batch
-                result = SubmissionResult(student=sid, file=rel, status="invalid", max_points=max_points)
-                result.reason = f"not a valid Jupyter notebook ({type(exc).__name__}: {str(exc)[:200]})"
-                return result, [], None
-
-        def _prepare(n, sid, rel, path, problem):
+        def prepare(sid, rel, path, problem):
+            """Read one submission; return (result, answer-phase steps or None)."""
             result = SubmissionResult(student=sid, file=rel, status="invalid", max_points=max_points)
             if "#" in sid and sid.rsplit("#", 1)[-1].isdigit():
                 result.notes.append(f"duplicate student id {sid.rsplit('#', 1)[0]!r}")
-            cells, spec = [], None
-            if path is not None and problem == "":
-                data = path.read_bytes()
-                result.sha256 = hashlib.sha256(data).hexdigest()
-                if sub_path is not None and sub_path.is_dir():
-                    original_hashes[path] = result.sha256
-                job = tmp / f"job{n:04d}"
-                job.mkdir()
-                (job / "submission.ipynb").write_bytes(data)  # the copy that is read; the original is not touched
-                nb, problem = read_submission((job / "submission.ipynb").read_bytes())
-                if nb is not None:
-                    cells, result.answers, notes = build_run(src, nb)
-                    if cells:
-                        result.notes += notes
-                        spec = {"job_dir": str(job), "cells": cells, "timeout": timeout, "memory_mb": memory_mb,
-                                "output_cap": OUTPUT_CAP, "env": env_extra, "protected_data": src.protected_data,
-                                "protected_tools": src.protected_tools}
-                    else:
-                        problem = notes[-1]
-            elif path is not None and path.is_file():
-                result.sha256 = _sha256(path)
+            steps = None
+            try:
+                if path is not None and problem == "":
+                    data = path.read_bytes()  # read once; the original is never written
+                    result.sha256 = hashlib.sha256(data).hexdigest()
+                    if sub_path is not None and sub_path.is_dir():
+                        original_hashes[path] = result.sha256
+                    nb, problem = read_submission(data)
+                    if nb is not None:
+                        steps, result.answers, notes = answer_job(src, plan, nb)
+                        if steps:
+                            result.notes += notes
+                        else:
+                            steps, problem = None, notes[-1]
+                elif path is not None and path.is_file():
+                    result.sha256 = _sha256(path)
+            except OSError as exc:
+                steps, problem = None, f"could not read the file: {exc.strerror or exc}"
+            except Exception as exc:  # noqa: BLE001 - one odd file must not stop the batch
+                steps, problem = None, f"not a valid Jupyter notebook ({type(exc).__name__}: {str(exc)[:200]})"
             result.reason = problem
-            return result, cells, spec
+            return result, steps
 
         ready = {}
         if single:  # a single notebook is refused with a one-line reason before anything starts
-            ready[0] = prepare(0, *found[0])
-            if ready[0][2] is None:
+            ready[0] = prepare(*found[0])
+            if ready[0][1] is None:
                 raise ValueError(f"submissions {str(sub_path)!r}: {ready[0][0].reason}")
         bar = Progress(len(found), sys.stderr.isatty() if progress is None else progress)
         bar.update()
-        init = {"preload": preload_modules(src), "memory_mb": memory_mb}
-        slot_env = worker_env({**env_extra, "MPLBACKEND": "module://matplotlib_inline.backend_inline"})
-        slots = [Slot(init, slot_env, tmp / f"worker{i}.log") for i in range(max(1, min(jobs, len(found))))]
-        free: queue.Queue = queue.Queue()
-        for slot in slots:
-            free.put(slot)
+        n_pairs = max(1, min(jobs, len(found)))
+        pairs: queue.Queue = queue.Queue()
+        runners = []
+        for i in range(n_pairs):
+            answer = Runner(dict(base, role="answers"), runner_env(env), readonly, memory_mb, sandbox,
+                            tmp / f"answers{i}.log")
+            tests = Runner(dict(base, role="tests", steps=plan.test_steps), runner_env(env), readonly, memory_mb,
+                           sandbox, tmp / f"tests{i}.log")
+            runners += [answer, tests]
+            pairs.put((answer, tests))
 
-        def run(spec):
-            slot = free.get()
+        def run(n, result, steps):
+            pair = pairs.get()
             try:
-                return slot.run(spec, timeout)
+                return grade_one(src, plan, result, steps, n, pair, timeout)
             finally:
-                free.put(slot)
+                pairs.put(pair)
 
         results, futures = [], {}
-        pool = ThreadPoolExecutor(max_workers=len(slots))
+        pool = ThreadPoolExecutor(max_workers=n_pairs)
         try:
             # submissions start running while the next ones are still being read
             for n, (sid, rel, path, problem) in enumerate(found):
-                result, cells, spec = ready.pop(n) if n in ready else prepare(n, sid, rel, path, problem)
+                result, steps = ready.pop(n) if n in ready else prepare(sid, rel, path, problem)
                 results.append(result)
-                if spec is None:
-                    _finish(result)
+                if steps is None:
+                    _finish(result, sandbox)
                     bar.update("invalid")
                 else:
-                    futures[pool.submit(run, spec)] = (result, cells)
+                    futures[pool.submit(run, n, result, steps)] = result
             for future in as_completed(futures):
-                result, cells = futures[future]
+                result = futures[future]
                 try:
-                    outcome = future.result()
+                    future.result()
                 except Exception as exc:  # noqa: BLE001 - one job's failure must not stop the batch
-                    outcome = {"status": "error", "reason": f"grader error: {type(exc).__name__}: {exc}", "cells": []}
-                result.status = outcome.get("status", "error")
-                result.reason = outcome.get("reason", "")
-                result.seconds = float(outcome.get("seconds", 0.0))
-                result.notes += _group_notes(outcome.get("notes", []))
-                score_submission(src, result, cells, outcome)
-                _finish(result)
+                    result.status = "error"
+                    result.reason = f"grader error: {type(exc).__name__}: {exc}"
+                _finish(result, sandbox)
                 bar.update(result.status)
-        except BaseException:  # Ctrl-C, bad single input or a bug: no worker or kernel may outlive the batch
+        except BaseException:  # Ctrl-C, bad single input or a bug: no grading process may outlive the batch
             pool.shutdown(wait=False, cancel_futures=True)
-            for slot in slots:
-                slot.kill()
+            for runner in runners:
+                runner.kill()
             raise
         pool.shutdown(wait=True)
-        for slot in slots:
-            slot.close()
+        for runner in runners:
+            runner.close()
         for path, digest in original_hashes.items():
             if _sha256(path) != digest:
                 for result in results:
@@ -262,29 +271,21 @@ def grade_submissions(source, submissions, out_dir, jobs=None, timeout=120.0, *,
     report = GradeReport(
         notebook=src.name, questions=list(src.questions), results=results, out_dir=out_dir,
         gradebook=out_dir / "gradebook.csv", summary=out_dir / "summary.md", histogram=out_dir / "histogram.png",
-        feedback_dir=out_dir / "feedback", seconds=0.0, jobs=jobs,
+        feedback_dir=out_dir / "feedback", seconds=0.0, jobs=jobs, sandboxed=sandbox,
     )
     report.seconds = time.monotonic() - started
     write_reports(report, hidden_text=src.hidden_text)
     return report
 
 
-def _group_notes(notes: list) -> list:
-    """Collect the guard's restorations into one note; keep the other notes as they are."""
-    restored = [n for n in notes if not n.startswith(("review", "the grading guard")) and "shadows" not in n
-                and "tested as a plain" not in n]
-    out = [n for n in notes if n not in restored]
-    if restored:
-        out.insert(0, "environment restored after answer code changed it: " + ", ".join(restored))
-    return out
-
-
 def _max_auto(src: Source) -> float:
     return float(sum(p for _, p, kind in src.questions if kind == "auto"))
 
 
-def _finish(result: SubmissionResult) -> None:
-    """Merge the notes into the reason column."""
+def _finish(result: SubmissionResult, sandboxed: bool) -> None:
+    """Merge the notes into the reason column (with the warning of a run without the sandbox)."""
     parts = [result.reason] if result.reason else []
+    if not sandboxed and result.status != "invalid":
+        result.notes.append(NO_SANDBOX_WARNING)
     parts += [n for n in result.notes if n not in parts]
     result.reason = "; ".join(parts)

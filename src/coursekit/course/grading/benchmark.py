@@ -11,9 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import coursekit
 from coursekit._validate import check_number, check_positive_int
 from coursekit.course.grading.source import cell_names, nbgrader_utils, resolve_source
-from coursekit.course.grading.worker import work_folder_parent, worker_env
 
 __all__ = ["measure_grading"]
 
@@ -39,6 +39,15 @@ def _bench_submissions(source: Path, student: Path) -> list[bytes]:
             k += 1
     untouched = student.read_bytes()
     return [nbformat.writes(correct).encode(), nbformat.writes(partial).encode(), untouched]
+
+
+def _bench_env() -> dict:
+    """This ``coursekit`` first on PYTHONPATH, this Python's ``bin`` (nbgrader, jupyter) first on PATH."""
+    env = dict(os.environ)
+    package_parent = str(Path(coursekit.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = package_parent + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return env
 
 
 def measure_grading(n=100, jobs=None, *, notebook="chapters/01_why_retention_matters", timeout=120.0,
@@ -97,7 +106,7 @@ def measure_grading(n=100, jobs=None, *, notebook="chapters/01_why_retention_mat
     source = resolve_source(notebook, root)
     root = source.parents[2]
     assignment, stem = source.parent.name, source.stem
-    with tempfile.TemporaryDirectory(prefix="coursekit-bench-grade-", dir=work_folder_parent()) as tmp:
+    with tempfile.TemporaryDirectory(prefix="coursekit-bench-grade-") as tmp:
         tmp = Path(tmp)
         course = tmp / "course"
         course.mkdir()
@@ -115,7 +124,7 @@ def measure_grading(n=100, jobs=None, *, notebook="chapters/01_why_retention_mat
             dest = course / "submitted" / sid / assignment
             dest.mkdir(parents=True)
             (dest / source.name).write_bytes(data)
-        env = worker_env()
+        env = _bench_env()
         cli = [sys.executable, "-c", "import sys; from coursekit.course.cli import main; sys.exit(main())"]
         t0 = time.perf_counter()
         done = subprocess.run(

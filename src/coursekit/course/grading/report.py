@@ -34,7 +34,11 @@ from matplotlib.ticker import MaxNLocator
 
 from coursekit import plotting
 
-__all__ = ["FORMULA_START", "gradebook_columns", "gradebook_rows", "safe_name", "spreadsheet_safe", "write_reports"]
+__all__ = ["NO_SANDBOX_WARNING", "FORMULA_START", "gradebook_columns", "gradebook_rows", "safe_name", "spreadsheet_safe", "write_reports"]
+
+#: Said in every row and in the summary when student code ran without the sandbox.
+NO_SANDBOX_WARNING = ("WARNING: graded without the sandbox (--no-sandbox): student code ran with the teacher's "
+                      "rights and could read or change files")
 
 #: Statuses for which the notebook was run (scores are meaningful).
 RUN_STATUSES = ("graded", "failed", "timeout")
@@ -358,6 +362,8 @@ def summary_markdown(report) -> str:
     lines = [f"# Grading summary · {report.notebook}", "",
              f"{len(results)} submissions, graded in {report.seconds:.1f} s with {report.jobs} parallel jobs.", "",
              "| status | submissions |", "|---|---|"]
+    if not getattr(report, "sandboxed", True):
+        lines[2:2] = [f"**{NO_SANDBOX_WARNING}.**", ""]
     lines += [f"| {k} | {v} |" for k, v in report.counts().items()]
     lines.append("")
     if len(totals):

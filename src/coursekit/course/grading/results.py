@@ -84,6 +84,8 @@ class GradeReport:
         Wall time of the whole batch.
     jobs : int
         Number of submissions run at the same time.
+    sandboxed : bool
+        Whether student code ran inside the sandbox (False with ``--no-sandbox``).
     """
 
     notebook: str
@@ -96,6 +98,7 @@ class GradeReport:
     feedback_dir: Path
     seconds: float
     jobs: int
+    sandboxed: bool = True
 
     @property
     def max_points(self) -> float:

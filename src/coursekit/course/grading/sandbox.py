@@ -400,6 +400,53 @@ def _feed(stream, data: bytes):
             pass
 
 
+def sandbox_argv(argv: Sequence[str], *, readonly: Sequence[str | os.PathLike] = (),
+                 limits: SandboxLimits | None = None, env: Mapping[str, str] | None = None) -> list[str]:
+    """The full command line that runs ``argv`` inside the sandbox (for a long-lived process).
+
+    :func:`run_sandboxed` runs a command to its end; a grading worker keeps one sandboxed
+    process alive for many submissions and starts it with :class:`subprocess.Popen` on this
+    command (with ``start_new_session=True``, so that killing its process group kills bwrap and
+    with it everything inside).  The wall-clock limit is then the caller's to enforce.
+
+    Parameters
+    ----------
+    argv, readonly, limits, env
+        As in :func:`run_sandboxed`.
+
+    Returns
+    -------
+    list of str
+        ``bwrap ... -- prlimit ... -- argv...``.
+
+    Raises
+    ------
+    SandboxUnavailable
+        bubblewrap is missing or not working (:func:`require_bwrap`).
+    TypeError, ValueError
+        A malformed argument, named in the message.
+    """
+    if isinstance(argv, str | bytes) or not isinstance(argv, Sequence) or not argv:
+        raise TypeError("argv must be a non-empty sequence of str (the command and its arguments)")
+    if not all(isinstance(a, str) for a in argv):
+        raise TypeError("argv must hold str only")
+    if isinstance(readonly, str | bytes | os.PathLike):
+        raise TypeError("readonly must be a sequence of paths, not a single path")
+    limits = SandboxLimits() if limits is None else limits
+    if not isinstance(limits, SandboxLimits):
+        raise TypeError(f"limits must be a SandboxLimits, got {type(limits).__name__}")
+    paths = []
+    for path in readonly:
+        resolved = Path(path).resolve()
+        if not resolved.exists():
+            raise ValueError(f"readonly: {path} does not exist")
+        paths.append(resolved)
+    env = _check_env(env)
+    bwrap = require_bwrap()
+    setpriv = shutil.which("setpriv") if os.geteuid() == 0 else None
+    return _outer_argv(bwrap, setpriv, paths, limits, env) + _limit_argv(limits) + list(argv)
+
+
 def run_sandboxed(argv: Sequence[str], *, readonly: Sequence[str | os.PathLike] = (),
                   limits: SandboxLimits | None = None, stdin: bytes = b"",
                   env: Mapping[str, str] | None = None) -> SandboxResult:
@@ -446,27 +493,10 @@ def run_sandboxed(argv: Sequence[str], *, readonly: Sequence[str | os.PathLike] 
         run_sandboxed([sys.executable, "-c", "while True: pass"],
                       limits=SandboxLimits(wall_seconds=1)).timed_out    # True
     """
-    if isinstance(argv, str | bytes) or not isinstance(argv, Sequence) or not argv:
-        raise TypeError("argv must be a non-empty sequence of str (the command and its arguments)")
-    if not all(isinstance(a, str) for a in argv):
-        raise TypeError("argv must hold str only")
     if not isinstance(stdin, bytes):
         raise TypeError(f"stdin must be bytes, got {type(stdin).__name__}")
-    if isinstance(readonly, str | bytes | os.PathLike):
-        raise TypeError("readonly must be a sequence of paths, not a single path")
     limits = SandboxLimits() if limits is None else limits
-    if not isinstance(limits, SandboxLimits):
-        raise TypeError(f"limits must be a SandboxLimits, got {type(limits).__name__}")
-    paths = []
-    for path in readonly:
-        resolved = Path(path).resolve()
-        if not resolved.exists():
-            raise ValueError(f"readonly: {path} does not exist")
-        paths.append(resolved)
-    env = _check_env(env)
-    bwrap = require_bwrap()
-    setpriv = shutil.which("setpriv") if os.geteuid() == 0 else None
-    command = _outer_argv(bwrap, setpriv, paths, limits, env) + _limit_argv(limits) + list(argv)
+    command = sandbox_argv(argv, readonly=readonly, limits=limits, env=env)
 
     start = time.monotonic()
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
