@@ -22,7 +22,9 @@ import csv
 import hashlib
 import io
 import json
+import os
 import shutil
+import time
 import zipfile
 from pathlib import Path
 
@@ -140,44 +142,199 @@ def _before(question: str) -> list[str]:
     return ORDER[: ORDER.index(question)]
 
 
-# student id -> (file name, bytes, expected status, expected total)
+def all_wrong(**override) -> dict:
+    out = {gid: wrong(gid) for gid in SOLUTIONS}
+    out.update(override)
+    return out
+
+
+def with_cells(extra: dict, *, answers: dict | None = None, drop_ids=False, minor=None, move=None) -> bytes:
+    """The student notebook with correct answers, cells added after given cells, ids dropped, a cell moved.
+
+    extra maps a grade_id (or "top") to the list of code cells the student added after that cell.
+    """
+    nb = nbformat.read(STUDENT, as_version=4)
+    cells = [nbformat.v4.new_code_cell(c) for c in extra.get("top", [])]
+    for cell in nb.cells:
+        meta = _nbgrader(cell)
+        gid = meta.get("grade_id")
+        if meta.get("solution"):
+            cell.source = (answers or SOLUTIONS).get(gid, cell.source)
+        cells.append(cell)
+        cells += [nbformat.v4.new_code_cell(c) for c in extra.get(gid, [])]
+    if move is not None:  # move that answer cell to the end of the notebook
+        i = next(i for i, c in enumerate(cells) if _nbgrader(c).get("grade_id") == move)
+        cells.append(cells.pop(i))
+    nb.cells = cells
+    if drop_ids or minor is not None:
+        raw = json.loads(nbformat.writes(nb))
+        if drop_ids:
+            for cell in raw["cells"]:
+                cell.pop("id", None)
+        if minor is not None:
+            raw["nbformat_minor"] = minor
+        return json.dumps(raw, indent=1).encode()
+    return nbformat.writes(nb).encode()
+
+
+# what a hostile student's code would like to reach
+SECRETS = [str(ROOT / "solutions"), str(ROOT / "solutions" / "chapters" / f"{STEM}.ipynb"), str(ROOT),
+           "/root", "/home", "/work", "/etc/passwd", "/tmp/pytest-of-root"]
+
+FLOAT_LOOKALIKE = (  # compares equal to (and less and greater than) anything, and says it is numpy's
+    "class float64(float):\n    __module__ = 'numpy'\n"
+    "    def __eq__(self, other): return True\n    def __ne__(self, other): return False\n"
+    "    def __lt__(self, other): return True\n    def __gt__(self, other): return True\n"
+    "    def __le__(self, other): return True\n    def __ge__(self, other): return True\n"
+    "    def __abs__(self): return 0.0\n    def __sub__(self, other): return float64(0)\n"
+    "    __rsub__ = __sub__\n    __hash__ = float.__hash__\n"
+    "fedex_revenue = float64(1)\nyears_for_360k = float64(1)"
+)
+PATCH_EVERYTHING = (  # the in-kernel guard's nightmare: none of it reaches the tests any more
+    "import builtins, sys, types, threading, time\nimport numpy, pandas.testing\n"
+    "builtins.abs = lambda x: 0\nbuiltins.all = lambda x: True\nbuiltins.AssertionError = type('N', (Exception,), {})\n"
+    "numpy.isclose = lambda *a, **k: True\npandas.testing.assert_frame_equal = lambda *a, **k: None\n"
+    "sys.modules['coursekit.models.concentration'] = types.SimpleNamespace(top_share=lambda *a, **k: 0.5)\n"
+    "from IPython.core.interactiveshell import InteractiveShell\n"
+    "InteractiveShell.run_code = lambda self, *a, **k: None\n"
+    "sys.addaudithook(lambda event, args: None)\n"
+    "def spin():\n    while True:\n        builtins.abs = lambda x: 0\n        time.sleep(0.001)\n"
+    "threading.Thread(target=spin, daemon=True).start()\n"
+)
+POISON_CACHE = (  # change the cached course data in place, then answer to match the poisoned copy
+    "revenue = data.customer_revenue()\nrevenue[:] = 1.0\norders = data.load_orders()\norders['amount'] = 1.0\n"
+    "top20_share = 0.2"
+)
+READ_SOLUTIONS = (  # look for the solutions, the teacher's files, classmates' originals; answer from them if found
+    "import os, glob\n"
+    f"places = {SECRETS[:2]!r} + ['/etc/passwd', '/etc/shadow', {str(ROOT / 'nbgrader_config.py')!r}]\n"
+    "places.append(os.path.join(os.environ.get('COURSEKIT_DATA', '/'), '..', 'solutions'))\n"
+    f"places += glob.glob({str(ROOT)!r} + '/*/*.ipynb') + glob.glob({str(ROOT)!r} + '/*/*/*.ipynb')\n"
+    "places += glob.glob('/tmp/**/*.ipynb', recursive=True) + glob.glob('/tmp/**/gradebook.csv', recursive=True)\n"
+    "found = [p for p in places if os.path.exists(p)]\n"
+    "print('found:', found)\n"
+    "margin_25 = 999.0 if found else 1.0\n"
+)
+FORGE = (  # write a fake 'all passed' reply and fake test records everywhere it can
+    "import os, json\n"
+    "fake = json.dumps({'job': 0, 'exit': 0, 'timed_out': False, 'truncated': False, 'seconds': 0.1, 'data': ''})\n"
+    "tests = ''.join(json.dumps({'t': 'test', 'grade_id': g, 'status': 'ok'}) + '\\n' for g in "
+    f"{ORDER!r})\n"
+    "for fd in range(0, 256):\n"
+    "    try: os.write(fd, (fake + '\\n' + tests).encode())\n"
+    "    except OSError: pass\n"
+    "for fd in range(0, 64):\n"
+    "    try:\n        with open(f'/proc/{os.getppid()}/fd/{fd}', 'w') as f: f.write(fake + '\\n')\n"
+    "    except OSError: pass\n"
+)
+DAEMON = (  # a double-forked, setsid daemon that outlives the notebook and tries to rewrite reports and originals
+    "import os, time\n"
+    "if os.fork() == 0:\n"
+    "    os.setsid()\n"
+    "    if os.fork() == 0:\n"
+    "        for _ in range(1200):\n"
+    f"            for path in {SECRETS!r} + TARGETS:\n"
+    "                try:\n                    open(path, 'w').write('pwned')\n"
+    "                except OSError:\n                    pass\n"
+    "            time.sleep(0.05)\n"
+    "    os._exit(0)\n"
+)
+KILL_EVERYTHING = "import os, signal\nos.kill(-1, signal.SIGKILL)\n"
+KILL_PARENT = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"
+STOP_PARENT = "import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\n"
+FORK_BOMB = "import os\nfor _ in range(400):\n    try:\n        if os.fork() == 0:\n            while True: pass\n    except OSError:\n        break\n"
+MOCK = "from unittest.mock import MagicMock\nfedex_pv = MagicMock()\nfedex_pv.__lt__ = lambda *a: True"
+
+
+# student id -> (file name, bytes, expected status, expected total, what it is)
 CLASS = {
-    "ada": (f"ada_{STEM}.ipynb", SOURCE.read_bytes(), "graded", FULL),
+    "ada": (f"ada_{STEM}.ipynb", SOURCE.read_bytes(), "graded", FULL, "the solution itself"),
     "lee_12345": (f"lee_12345_67890_{STEM}.ipynb", make(PARTIAL), "graded",
-                  _pts("ch1_retention_counts", "ch1_expected_lifetime", "ch1_hundred_swap")),
-    "carl": (f"carl/{STEM}.ipynb", STUDENT.read_bytes(), "graded", 0.0),
-    "dora": ("dora/Untitled1.ipynb", make(correct()), "graded", FULL),
+                  _pts("ch1_retention_counts", "ch1_expected_lifetime", "ch1_hundred_swap"),
+                  "partly right: a hidden and a visible test fail"),
+    "carl": (f"carl/{STEM}.ipynb", STUDENT.read_bytes(), "graded", 0.0, "untouched student notebook"),
+    "dora": ("dora/Untitled1.ipynb", make(correct()), "graded", FULL, "right answers, notebook renamed"),
     "edith": (f"edith_{STEM}.ipynb",
               make({gid: (SOLUTIONS[gid] if q(gid) in ("ch1_retention_counts", "ch1_expected_lifetime") else wrong(gid))
                     for gid in SOLUTIONS}, EDITED_TESTS),
-              "graded", _pts("ch1_retention_counts", "ch1_expected_lifetime")),
+              "graded", _pts("ch1_retention_counts", "ch1_expected_lifetime"),
+              "every test cell replaced by `assert True`, one deleted"),
     "lou": (f"lou_{STEM}.ipynb", make(correct(**{A["ch1_fedex_revenue"]: "while True:\n    pass"})), "timeout",
-            _pts(*_before("ch1_fedex_revenue"))),
+            _pts(*_before("ch1_fedex_revenue")), "infinite loop"),
     "cris": (f"cris_{STEM}.ipynb", make(correct(**{A["ch1_expected_lifetime"]: 'raise RuntimeError("I give up")'})),
-             "graded", FULL - POINTS["ch1_expected_lifetime"]),
+             "graded", FULL - POINTS["ch1_expected_lifetime"], "an answer cell raises"),
     "sam": (f"sam_{STEM}.ipynb",
             make(correct(**{A["ch1_bucket_steady_state"]:
                             "import sys\nsys.exit()\n" + SOLUTIONS[A["ch1_bucket_steady_state"]]})),
-            "graded", FULL - POINTS["ch1_bucket_steady_state"]),
+            "graded", FULL - POINTS["ch1_bucket_steady_state"], "sys.exit() in an answer cell"),
+    "exit_a": (f"exit_a_{STEM}.ipynb",
+               make(correct(**{A["ch1_bucket_steady_state"]: SOLUTIONS[A["ch1_bucket_steady_state"]] + "\nexit()"})),
+               "failed", _pts(*_before("ch1_bucket_steady_state")), "exit() (graded twice: same result)"),
+    "exit_b": (f"exit_b_{STEM}.ipynb",
+               make(correct(**{A["ch1_bucket_steady_state"]: SOLUTIONS[A["ch1_bucket_steady_state"]] + "\nexit()"})),
+               "failed", _pts(*_before("ch1_bucket_steady_state")), "exit() again"),
     "oscar": (f"oscar_{STEM}.ipynb", make(correct(**{A["ch1_plug_saving"]: "import os\nos._exit(1)"})), "failed",
-              _pts(*_before("ch1_plug_saving"))),
-    "mallory": (f"mallory_{STEM}.ipynb", make(MALLORY), "graded", 0.0),
-    "trudy": (f"trudy_{STEM}.ipynb", make(TRUDY), "graded", _pts("ch1_hundred_swap")),
+              _pts(*_before("ch1_plug_saving")), "os._exit(1)"),
+    "mallory": (f"mallory_{STEM}.ipynb", make(MALLORY), "graded", 0.0, "patches abs and a course function"),
+    "trudy": (f"trudy_{STEM}.ipynb", make(TRUDY), "graded", _pts("ch1_hundred_swap"),
+              "shadows abs, rebinds a module, float subclass equal to anything, custom exception handler"),
     "mia": (f"mia_{STEM}.ipynb", make(correct(**{A["ch1_clv_value"]: None}), {"ch1_clv_value": None}), "graded",
-            FULL - POINTS["ch1_clv_value"]),
+            FULL - POINTS["ch1_clv_value"], "answer and test cell deleted"),
     "max": (f"max_{STEM}.ipynb",
             make(correct(**{A["ch1_bucket_steady_state"]:
                             "hog = bytearray(64 * 1024**3)\n" + SOLUTIONS[A["ch1_bucket_steady_state"]]})),
-            "graded", FULL - POINTS["ch1_bucket_steady_state"]),
+            "graded", FULL - POINTS["ch1_bucket_steady_state"], "allocates 64 GiB"),
     "hugo": (f"hugo_{STEM}.ipynb",
              make(correct(**{A["ch1_fedex_revenue"]: 'for i in range(40_000):\n    print("spam " * 20)\n'
                              + SOLUTIONS[A["ch1_fedex_revenue"]]})),
-             "graded", FULL),
-    "zed": (f"zed_{STEM}.ipynb", SOURCE.read_bytes()[:5000], "invalid", 0.0),
+             "graded", FULL, "prints 4 MB"),
+    "numpy_float": (f"numpy_float_{STEM}.ipynb", make(correct(**{A["ch1_fedex_revenue"]: FLOAT_LOOKALIKE})), "graded",
+                    FULL - POINTS["ch1_fedex_revenue"], "float subclass posing as numpy.float64, equal to anything"),
+    "mock": (f"mock_{STEM}.ipynb", make(correct(**{A["ch1_fedex_discounted"]: MOCK})), "graded",
+             FULL - POINTS["ch1_fedex_discounted"], "a MagicMock as the answer"),
+    "patcher": (f"patcher_{STEM}.ipynb",
+                make(all_wrong(**{A["ch1_retention_counts"]: PATCH_EVERYTHING + wrong(A["ch1_retention_counts"])})),
+                "graded", 0.0, "patches built-ins, numpy, pandas.testing, sys.modules, IPython's run_code on the "
+                "class, an audit hook and a re-patching thread; wrong answers"),
+    "poisoner": (f"poisoner_{STEM}.ipynb", make(correct(**{A["ch1_top20_share"]: POISON_CACHE})), "graded",
+                 FULL - POINTS["ch1_top20_share"], "poisons the cached course data in place"),
+    "snoop": (f"snoop_{STEM}.ipynb", make(correct(**{A["ch1_claim_margin"]: READ_SOLUTIONS})), "graded",
+              FULL - POINTS["ch1_claim_margin"], "looks for solutions/, the teacher's files and classmates' copies"),
+    "forger": (f"forger_{STEM}.ipynb",
+               make(all_wrong(**{A["ch1_retention_counts"]: FORGE + wrong(A["ch1_retention_counts"])})),
+               "graded", 0.0, "writes a forged 'all passed' reply and test records to every descriptor"),
+    "daemon": (f"daemon_{STEM}.ipynb", b"", "graded", FULL,
+               "leaves a setsid daemon rewriting the gradebook, a classmate's page and originals"),
+    "killer": (f"killer_{STEM}.ipynb", make(correct(**{A["ch1_plug_saving"]: KILL_EVERYTHING})), "failed", 0.0,
+               "kill(-1, SIGKILL): every process it can signal"),
+    "parricide": (f"parricide_{STEM}.ipynb", make(correct(**{A["ch1_plug_saving"]: KILL_PARENT})), "failed", 0.0,
+                  "kills its grading process"),
+    "stopper": (f"stopper_{STEM}.ipynb", make(correct(**{A["ch1_plug_saving"]: STOP_PARENT})), "failed", 0.0,
+                "SIGSTOPs its grading process"),
+    "bomb": (f"bomb_{STEM}.ipynb",
+             make(correct(**{A["ch1_plug_saving"]: FORK_BOMB + SOLUTIONS[A["ch1_plug_saving"]]})),
+             "graded", FULL, "fork bomb (spinning children)"),
+    "helper": (f"helper_{STEM}.ipynb",
+               with_cells({"top": ["import math"],
+                           "ch1_fedex_revenue": ["def yearly(monthly):\n    return 12 * monthly"],
+                           A["ch1_fedex_discounted"]: ["fedex_pv = float(sum(1500 / 1.08 ** (m / 12) "
+                                                      "for m in range(1, 121)))"]},
+                          answers=correct(**{A["ch1_fedex_discounted"]: "# YOUR CODE HERE\nraise NotImplementedError()",
+                                             A["ch1_clv_value"]: "fedex_clv = clv.clv(yearly(300), 0.85, 0.10)\n"
+                                             "clv_gain_pct = 100 * (clv.clv(3600, 0.90, 0.10) / fedex_clv - 1)"})),
+               "graded", FULL, "honest: own import and helper in added cells, answer in a new cell below the stub"),
+    "mover": (f"mover_{STEM}.ipynb", with_cells({}, move=A["ch1_hundred_swap"]), "graded", FULL,
+              "honest: an answer cell moved to the end"),
+    "old_format": (f"old_format_{STEM}.ipynb", with_cells({}, drop_ids=True, minor=4), "graded", FULL,
+                   "honest: nbformat 4.4, no cell ids"),
+    "windows": (f"windows_{STEM}.ipynb",
+                b"\xef\xbb\xbf" + with_cells({}, drop_ids=True).replace(b"\n", b"\r\n"), "graded", FULL,
+                "honest: a BOM and CRLF line ends"),
+    "zed": (f"zed_{STEM}.ipynb", SOURCE.read_bytes()[:5000], "invalid", 0.0, "truncated JSON"),
     "wendy": (f"wendy_{STEM}.ipynb",
               nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])).encode(),
-              "invalid", 0.0),
-    "notes": ("notes.txt", b"bring coffee", "invalid", 0.0),
+              "invalid", 0.0, "another notebook"),
+    "notes": ("notes.txt", b"bring coffee", "invalid", 0.0, "not a notebook"),
 }
 
 
@@ -186,20 +343,51 @@ def _digest(folder: Path) -> dict:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def _runner_processes(marker: str) -> list[int]:
+    """Live processes whose environment holds this batch's marker (every grading process has it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if marker.encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return found
+
+
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     folder = tmp_path_factory.mktemp("submissions")
-    for name, data, _, _ in CLASS.values():
+    out = tmp_path_factory.mktemp("grades")
+    # a private copy of the datasets (hard links): its path marks this batch's processes
+    data = tmp_path_factory.mktemp("data") / "datasets"
+    shutil.copytree(ROOT / "datasets", data, copy_function=os.link)
+    targets = [str(out / "gradebook.csv"), str(out / "feedback" / "ada.html"), str(folder / f"ada_{STEM}.ipynb")]
+    daemon = DAEMON.replace("TARGETS", repr(targets)) + SOLUTIONS[A["ch1_fedex_revenue"]]
+    files = {k: (v[0], make(correct(**{A["ch1_fedex_revenue"]: daemon})) if k == "daemon" else v[1])
+             for k, v in CLASS.items()}
+    for name, content in files.values():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        path.write_bytes(content)
     before = _digest(folder)
-    out = tmp_path_factory.mktemp("grades")
     err = io.StringIO()
-    with contextlib.redirect_stderr(err):
-        report = grading.grade_submissions(NOTEBOOK, folder, out, jobs=2, timeout=40, progress=True)
+    old = os.environ.get("COURSEKIT_DATA")
+    os.environ["COURSEKIT_DATA"] = str(data)
+    try:
+        with contextlib.redirect_stderr(err):
+            report = grading.grade_submissions(NOTEBOOK, folder, out, jobs=2, timeout=40, progress=True)
+        time.sleep(1.0)  # a daemon that survived would be rewriting the files now
+    finally:
+        if old is None:
+            os.environ.pop("COURSEKIT_DATA")
+        else:
+            os.environ["COURSEKIT_DATA"] = old
     return {"report": report, "folder": folder, "before": before, "after": _digest(folder), "out": out,
-            "stderr": err.getvalue(), "by": {r.student: r for r in report.results}}
+            "stderr": err.getvalue(), "by": {r.student: r for r in report.results}, "files": files,
+            "left": _runner_processes(str(data)), "data": data}
 
 
 @pytest.mark.slow
@@ -210,7 +398,7 @@ def test_every_submission_gets_a_row(batch):
 @pytest.mark.slow
 @pytest.mark.parametrize("student", sorted(CLASS))
 def test_score_and_status(batch, student):
-    _, _, status, total = CLASS[student]
+    _, _, status, total, _ = CLASS[student]
     r = batch["by"][student]
     assert (r.status, r.total) == (status, total), r.reason
     assert r.max_points == FULL
@@ -219,41 +407,58 @@ def test_score_and_status(batch, student):
 @pytest.mark.slow
 def test_originals_unchanged_and_checksums_recorded(batch):
     assert batch["after"] == batch["before"]
-    for student, (name, data, _, _) in CLASS.items():
+    for student, (name, data) in batch["files"].items():
         r = batch["by"][student]
         assert r.sha256 == hashlib.sha256(data).hexdigest()
         assert r.file == name
+        assert "changed during grading" not in r.reason
+
+
+@pytest.mark.slow
+def test_nothing_left_behind(batch):
+    assert batch["left"] == []  # no grading process, no daemon, no fork-bomb child
+    out = batch["out"]
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.parent != out / "feedback") == [
+        "feedback", "gradebook.csv", "histogram.png", "summary.md"]
+    assert "pwned" not in (out / "gradebook.csv").read_text(encoding="utf-8")
+    assert "pwned" not in (out / "feedback" / "ada.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in batch["data"].iterdir()) == sorted(p.name for p in (ROOT / "datasets").iterdir())
 
 
 @pytest.mark.slow
 def test_reasons(batch):
     by = batch["by"]
     assert "answer cell ch1_fedex_revenue_answer" in by["lou"].reason and "40 s" in by["lou"].reason
-    assert "kernel died while running answer cell ch1_plug_saving_answer" in by["oscar"].reason
-    assert "exit code 1" in by["oscar"].reason
+    assert "process ended while running answer cell ch1_plug_saving_answer (exit code 1)" in by["oscar"].reason
+    assert by["exit_a"].reason == by["exit_b"].reason
+    assert "called exit() in answer cell ch1_bucket_steady_state_answer" in by["exit_a"].reason
+    for name in ("killer", "parricide"):
+        assert "the notebook stopped its grading process (the grading process ended" in by[name].reason
+    assert "stopped answering" in by["stopper"].reason
     assert by["zed"].reason.startswith("corrupt JSON (line")
     assert by["notes"].reason == "not a notebook (.txt file)"
     assert "no answer cell of chapters/01_why_retention_matters" in by["wendy"].reason
     assert "answer cells missing (counted as unanswered): ch1_clv_value_answer" in by["mia"].reason
     assert by["ada"].reason == "" and by["carl"].reason == ""
-    assert "test cells deleted in the submission (the source's were run): ch1_plug_saving" in by["edith"].reason
-    edited = "test or locked cells edited in the submission (the source's were run): ch1_retention_counts"
+    assert "test cells deleted in the submission (the source's were used): ch1_plug_saving" in by["edith"].reason
+    edited = "test or locked cells edited in the submission (the source's were used): ch1_retention_counts"
     assert edited in by["edith"].reason
+    assert "3 cells added by the student, run in place" in by["helper"].reason
 
 
 @pytest.mark.slow
-def test_tampering_is_undone_and_reported(batch):
-    mallory, trudy = batch["by"]["mallory"].reason, batch["by"]["trudy"].reason
-    assert "builtins.abs replaced" in mallory
-    assert "coursekit.models.concentration.top_share replaced" in mallory
-    assert "review answer ch1_retention_counts_answer: uses builtins" in mallory
-    assert "abs shadows a built-in" in trudy
-    assert "name concentration (set by the course) rebound" in trudy
-    assert "IPython custom exception handler set" in trudy
-    assert "fedex_revenue (a float subclass defined in the notebook) was tested as a plain float" in trudy
-    # the honest parts still count: trudy's correct answer
-    assert batch["by"]["trudy"].points["ch1_hundred_swap"] == POINTS["ch1_hundred_swap"]
-    assert batch["by"]["mallory"].points["ch1_retention_counts"] == 0
+def test_answers_that_are_not_values(batch):
+    by = batch["by"]
+    assert "fedex_revenue (an object of class float64 is not a value" in by["numpy_float"].reason
+    assert "answers that are not values" in by["mock"].reason and "fedex_pv (" in by["mock"].reason
+    assert "answers that are not values" in by["trudy"].reason
+    assert by["trudy"].points["ch1_hundred_swap"] == POINTS["ch1_hundred_swap"]
+
+
+@pytest.mark.slow
+def test_student_code_sees_nothing_of_the_host(batch):
+    page = (batch["report"].feedback_dir / "snoop.html").read_text(encoding="utf-8")
+    assert "found: []" in page, "the sandbox let the student see one of: " + ", ".join(SECRETS)
 
 
 @pytest.mark.slow
@@ -280,7 +485,7 @@ def test_gradebook_csv(batch):
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["student", "file", *ORDER, "total", "max", "status", "reason", "sha256"]
     got = {row["student"]: row for row in rows}
-    for student, (_, _, status, total) in CLASS.items():
+    for student, (_, _, status, total, _) in CLASS.items():
         assert got[student]["status"] == status
         assert float(got[student]["total"]) == total
         assert float(got[student]["max"]) == FULL
@@ -310,6 +515,7 @@ def test_summary_and_histogram(batch):
     report = batch["report"]
     text = report.summary.read_text(encoding="utf-8")
     assert "![Score histogram](histogram.png)" in text
+    assert "without the sandbox" not in text
     ran = [r for r in report.results if r.status in ("graded", "failed", "timeout")]
     passed = sum(1 for r in ran if r.tests["ch1_hundred_swap"]["passed"])
     assert f"| ch1_hundred_swap | 2 | {passed}/{len(ran)} |" in text
@@ -474,7 +680,7 @@ def test_unreadable_notebooks_are_told_apart():
     assert problem == "" and len(nb.cells) == len(SOURCE_NB.cells)
 
 
-# ---------------------------------------------------------------------------- the guard, on a tiny course
+# ---------------------------------------------------------------------------- a tiny course
 
 
 def _meta(gid, *, solution=False, grade=False, points=None):
@@ -523,7 +729,7 @@ def _tiny_submission(source: Path, answers: dict) -> bytes:
 
 @pytest.mark.slow
 class TestSmallBatches:
-    """A zip export, a single notebook from the command line, the guard on a tiny course."""
+    """A zip export, a single notebook from the command line, a tiny course, grading without the sandbox."""
 
     def test_zip_export_with_wrapper_folder(self, tmp_path):
         archive = tmp_path / "export.zip"
@@ -553,7 +759,7 @@ class TestSmallBatches:
         assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
             "feedback", "gradebook.csv", "histogram.png", "summary.md"]
 
-    def test_guard_on_a_tiny_course(self, tmp_path):
+    def test_tiny_course(self, tmp_path):
         source = _tiny_course(tmp_path / "course")
         honest = {"a1": "x = 2", "a2": "y = 42", "a3": "z = 3", "a4": "w = z + 1", "m1": "Because retention compounds."}
         subs = tmp_path / "subs"
@@ -585,13 +791,12 @@ class TestSmallBatches:
         assert got["honest"] == ("graded", {"t1": 1.0, "t2": 1.0, "t3": 1.0, "m1": None})
         # the stub of every other answer stays: a2..a4 fail, the unanswered written answer scores 0
         assert got["stub"] == ("graded", {"t1": 1.0, "t2": 0.0, "t3": 0.0, "m1": 0.0})
+        # the tests use the course's own helper and data, whatever the answer code rebinds
         assert got["helper"] == ("graded", {"t1": 1.0, "t2": 1.0, "t3": 0.0, "m1": None})
-        assert "name double (set by the course) rebound" in by["helper"].reason
         assert got["data"] == ("graded", {"t1": 1.0, "t2": 0.0, "t3": 1.0, "m1": None})
-        assert "name base (set by the course) rebound" in by["data"].reason
-        assert got["thread"][1]["t1"] == 0.0 and "math.isclose replaced" in by["thread"].reason
-        assert got["rigged"][1]["t2"] == 1.0
-        assert "review: y is an object of class Always defined in the notebook" in by["rigged"].reason
+        assert got["thread"][1]["t1"] == 0.0
+        assert got["rigged"][1]["t2"] == 0.0
+        assert "y (an object of class Always is not a value" in by["rigged"].reason
         assert by["honest"].total == 3.0 and by["honest"].reason == ""
         summary = report.summary.read_text(encoding="utf-8")
         assert "| m1 | 2 | graded by the teacher |" in summary

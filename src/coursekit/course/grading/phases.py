@@ -67,11 +67,13 @@ def _answer_phase(steps: list, reply: dict, result: SubmissionResult, timeout: f
         data = base64.b64decode(reply["data"], validate=True)
     except ValueError:
         data = b""
-    captured, running, ended = {}, None, False
-    for record in parse_records(data, {"start", "cell", "capture", "end"}):
+    captured, running, ended, exited = {}, None, False, None
+    for record in parse_records(data, {"start", "cell", "capture", "end", "exit"}):
         kind = record["t"]
         if kind == "end":
             ended = True
+        elif kind == "exit" and record.get("key") in keys:
+            exited = record["key"]
         elif kind == "start" and record.get("key") in keys:
             running = record["key"]
         elif kind == "cell" and record.get("key") in keys:
@@ -83,7 +85,7 @@ def _answer_phase(steps: list, reply: dict, result: SubmissionResult, timeout: f
                 if answer is not None and answer["status"] == "not run":
                     status = "error" if record.get("status") == "error" else "ok"
                     outputs = []
-                    printed = _text(record.get("out"), OUTPUT_CAP)
+                    printed = _text(record.get("out"), OUTPUT_CAP + 200)  # with the note on what was cut
                     if printed:
                         outputs.append({"type": "stream", "name": "stdout", "text": printed})
                     if status == "error":
@@ -100,6 +102,8 @@ def _answer_phase(steps: list, reply: dict, result: SubmissionResult, timeout: f
     if reply["timed_out"] or code == -24:  # SIGXCPU: the CPU-time limit
         limit = "time limit" if reply["timed_out"] else "CPU time limit"
         return captured, "timeout", f"stopped after {timeout:g} s ({limit}) while running {where}"
+    if exited is not None:
+        return captured, "failed", f"the notebook called exit() in {_label(exited)}; later tests not run"
     if reply.get("truncated") is True:
         return captured, "failed", f"the notebook wrote too much output while running {where}; later tests not run"
     if code != 0 or not ended:

@@ -94,6 +94,19 @@ class _Capped:
         return out
 
 
+class _Exit:
+    """``exit()`` / ``quit()``: as in Jupyter, the kernel's run ends after this cell."""
+
+    def __init__(self, shell):
+        self.shell = shell
+
+    def __repr__(self) -> str:
+        return "Call exit() to end the notebook's run."
+
+    def __call__(self, *args, **kwargs) -> None:
+        self.shell.exit_now = True
+
+
 def _shell():
     from IPython.core.interactiveshell import InteractiveShell
     from traitlets.config import Config
@@ -103,7 +116,10 @@ def _shell():
     config.HistoryManager.hist_file = ":memory:"
     config.InteractiveShell.colors = "NoColor"
     config.InteractiveShell.xmode = "Plain"
-    return InteractiveShell.instance(config=config)
+    shell = InteractiveShell.instance(config=config)
+    # as in Jupyter, exit() and quit() end the kernel's run (the rest of the notebook is not run)
+    shell.user_ns["exit"] = shell.user_ns["quit"] = _Exit(shell)
+    return shell
 
 
 def _close_figures() -> None:
@@ -142,6 +158,9 @@ def _answers_child(shell, job: dict, emit, cap: int) -> None:
         if step["op"] == "run":
             emit({"t": "start", "key": step["key"]})
             emit({"t": "cell", "key": step["key"], **_run_cell(shell, step["code"], cap)})
+            if shell.exit_now:  # exit() or quit(): in Jupyter the kernel would stop here
+                emit({"t": "exit", "key": step["key"]})
+                return
         else:  # capture
             payload = encode_answers(shell.user_ns, step["names"])
             emit({"t": "capture", "point": step["point"], "payload": payload.decode("utf-8")})
