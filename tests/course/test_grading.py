@@ -242,7 +242,8 @@ DAEMON = (  # a double-forked, setsid daemon that outlives the notebook and trie
 KILL_EVERYTHING = "import os, signal\nos.kill(-1, signal.SIGKILL)\n"
 KILL_PARENT = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"
 STOP_PARENT = "import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\n"
-FORK_BOMB = "import os\nfor _ in range(400):\n    try:\n        if os.fork() == 0:\n            while True: pass\n    except OSError:\n        break\n"
+FORK_BOMB = ("import os\nfor _ in range(400):\n    try:\n        if os.fork() == 0:\n            while True: pass\n"
+             "    except OSError:\n        break\n")
 MOCK = "from unittest.mock import MagicMock\nfedex_pv = MagicMock()\nfedex_pv.__lt__ = lambda *a: True"
 
 

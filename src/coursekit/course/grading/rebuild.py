@@ -18,6 +18,8 @@ import json
 import warnings
 from dataclasses import dataclass
 
+from IPython.core.inputtransformer2 import TransformerManager
+
 from coursekit.course.grading.source import Source, cell_names, nbgrader_utils
 
 __all__ = ["read_submission", "Plan", "plan_source", "answer_job", "assigned_names"]
@@ -81,8 +83,6 @@ def assigned_names(source: str) -> set[str]:
     """
     names = set(cell_names(source)[1])
     try:
-        from IPython.core.inputtransformer2 import TransformerManager
-
         tree = ast.parse(TransformerManager().transform_cell(source))
     except Exception:  # noqa: BLE001 - an unparsable cell binds nothing we can name
         return names

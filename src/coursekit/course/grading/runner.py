@@ -43,6 +43,11 @@ import sys
 import time
 import traceback
 
+from IPython.core.interactiveshell import InteractiveShell
+from traitlets.config import Config
+
+from coursekit.course.grading.codec import NotAValue, decode_answers, encode_answers
+
 __all__ = ["main", "RECORD_CAP"]
 
 #: Bytes a child may write to its record pipe; the rest is dropped (the reply says ``truncated``).
@@ -108,9 +113,6 @@ class _Exit:
 
 
 def _shell():
-    from IPython.core.interactiveshell import InteractiveShell
-    from traitlets.config import Config
-
     config = Config()
     config.HistoryManager.enabled = False
     config.HistoryManager.hist_file = ":memory:"
@@ -152,8 +154,6 @@ def _run_cell(shell, code: str, cap: int) -> dict:
 
 def _answers_child(shell, job: dict, emit, cap: int) -> None:
     """Untrusted: run the student's cells and course cells, emit values at the capture points."""
-    from coursekit.course.grading.codec import encode_answers
-
     for step in job["steps"]:
         if step["op"] == "run":
             emit({"t": "start", "key": step["key"]})
@@ -197,8 +197,6 @@ def _run_test(shell, code: str, grade_id: str) -> dict:
 
 def _tests_child(shell, steps: list, job: dict, emit) -> None:
     """Trusted: course cells and tests, with the student's decoded values injected."""
-    from coursekit.course.grading.codec import NotAValue, decode_answers
-
     values = job["values"]
     for step in steps:
         op = step["op"]
