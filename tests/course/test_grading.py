@@ -34,6 +34,7 @@ import pytest
 from coursekit.course import cli, grading
 from coursekit.course.grading import rebuild
 from coursekit.course.grading import report as grading_report
+from coursekit.course.grading import sandbox as grading_sandbox
 from coursekit.course.notebooks import repo_root
 
 ROOT = repo_root()
@@ -359,7 +360,7 @@ def _runner_processes(marker: str) -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory):
+def batch(tmp_path_factory, sandbox):
     folder = tmp_path_factory.mktemp("submissions")
     out = tmp_path_factory.mktemp("grades")
     # a private copy of the datasets (hard links): its path marks this batch's processes
@@ -729,6 +730,7 @@ def _tiny_submission(source: Path, answers: dict) -> bytes:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("sandbox")
 class TestSmallBatches:
     """A zip export, a single notebook from the command line, a tiny course, grading without the sandbox."""
 
@@ -803,7 +805,41 @@ class TestSmallBatches:
         assert "| m1 | 2 | graded by the teacher |" in summary
 
 
+    def test_without_the_sandbox(self, tmp_path):
+        source = _tiny_course(tmp_path / "course")
+        subs = tmp_path / "subs"
+        subs.mkdir()
+        honest = {"a1": "x = 2", "a2": "y = 42", "a3": "z = 3", "a4": "w = z + 1", "m1": "Because."}
+        (subs / "honest.ipynb").write_bytes(_tiny_submission(source, honest))
+        (subs / "bad.ipynb").write_bytes(b"{")
+        report = grading.grade_submissions("chapters/99_tiny", subs, tmp_path / "out", jobs=1, timeout=60,
+                                           root=tmp_path / "course", sandbox=False)
+        by = {r.student: r for r in report.results}
+        assert (by["honest"].status, by["honest"].total) == ("graded", 3.0)
+        assert by["honest"].reason == grading_report.NO_SANDBOX_WARNING
+        assert by["bad"].status == "invalid" and "sandbox" not in by["bad"].reason  # nothing of it ran
+        assert f"**{grading_report.NO_SANDBOX_WARNING}.**" in report.summary.read_text(encoding="utf-8")
+        assert report.sandboxed is False
+
+
+def test_missing_bubblewrap_is_refused_naming_the_package(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(grading_sandbox, "bwrap_path", lambda: None)
+    code = cli.main(["grade", NOTEBOOK, str(SOURCE), "--out", str(tmp_path / "out"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "bubblewrap" in err and "sudo apt install bubblewrap" in err and "--no-sandbox" in err
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(grading_sandbox.SandboxUnavailable, match="bubblewrap"):
+        grading.grade_submissions(NOTEBOOK, SOURCE, tmp_path / "out")
+
+
+def test_sandbox_argument_is_checked(tmp_path):
+    with pytest.raises(TypeError, match="sandbox must be True or False"):
+        grading.grade_submissions(NOTEBOOK, SOURCE, tmp_path / "out", sandbox="no")
+
+
 @pytest.mark.slow
+@pytest.mark.usefixtures("sandbox")
 class TestMeasureGrading:
     """The benchmark of ``coursekit bench``, on one submission (it generates the student notebooks and grades twice)."""
 

@@ -262,7 +262,7 @@ def _by_student(out: Path) -> dict:
     return {row["student"]: row for row in rows}
 
 
-def test_batch_of_refused_members_finishes_with_a_row_each(tmp_path, small_cap, monkeypatch):
+def test_batch_of_refused_members_finishes_with_a_row_each(tmp_path, small_cap, monkeypatch, sandbox):
     """Every member of the hostile zip but the honest ones: no kernel starts, every row is there."""
     tmp = tmp_path / "tmp"
     tmp.mkdir()
@@ -324,7 +324,7 @@ def test_gradebook_cells_are_not_formulas(tmp_path):
     assert "· =HYPERLINK(&quot;http://x&quot;)</title>" in page
 
 
-def test_formula_ids_from_file_names_end_to_end(tmp_path):
+def test_formula_ids_from_file_names_end_to_end(tmp_path, sandbox):
     subs = tmp_path / "subs"
     subs.mkdir()
     for name in ("=SUM(1+1).ipynb", "+1.ipynb", "@SUM(A1).txt", "-x.ipynb"):
@@ -364,6 +364,7 @@ def _kernels_left(marker: str) -> list:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("sandbox")
 class TestStatuses:
     """A dead kernel is ``failed`` with the reason; only a real infinite loop is ``timeout``."""
 
@@ -409,6 +410,7 @@ class TestStatuses:
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("sandbox")
 class TestHostileZipBatch:
     """The hostile zip, honest members included: they are graded normally next to the refused ones."""
 

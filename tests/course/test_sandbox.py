@@ -28,17 +28,6 @@ DATASETS = REPO / "datasets"
 PY = sys.executable
 
 
-@pytest.fixture(scope="module")
-def sandbox():
-    """A working bwrap, or a failure (CI) / a skip (elsewhere) naming the package to install."""
-    try:
-        return sb.require_bwrap()
-    except SandboxUnavailable as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set and the grading sandbox cannot run: {error}")
-        pytest.skip(f"install bubblewrap to run the sandbox tests ({error})")
-
-
 def run(code: str, **kwargs):
     return run_sandboxed([PY, "-c", textwrap.dedent(code)], **kwargs)
 

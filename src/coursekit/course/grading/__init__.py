@@ -7,39 +7,49 @@ grades one notebook after another, shows no progress and a single broken
 submission can stop a batch.  :func:`grade_submissions` keeps nbgrader's
 semantics and adds what a class needs:
 
-* **Only the answers come from the student.**  Each submission is rebuilt from
-  the cell list of its source in ``solutions/``: every test cell (with its
-  hidden tests), every locked and every unmarked cell comes from the source;
-  only the student's solution cells, matched by nbgrader ``grade_id``, come
-  from the submission (a missing solution cell counts as unanswered; cells the
-  student added are not run).  Editing or deleting a test cell changes nothing.
-  This is nbgrader's *OverwriteCells* step, applied to every cell.
-* **nbgrader scoring.**  A graded test cell scores its points if it runs
-  without error and 0 otherwise (:func:`nbgrader.utils.determine_grade`);
-  manually graded answers are left for the teacher.
-* **Isolation and speed.**  ``jobs`` worker processes run submissions in
-  parallel.  A worker imports the modules the course's cells import once;
-  every submission then gets its own kernel, forked from that warm worker (so
-  it skips those imports): its own process and process group (session), its
-  own temporary working directory, and address-space, CPU-time and file-size
-  limits set with :func:`resource.setrlimit` in the kernel's process; a
-  per-notebook time limit (kernel start included) is enforced by the worker,
-  and the main process kills a worker that stops answering.  Where ``fork``
-  is unavailable (or ``COURSEKIT_GRADE_FORK=0``) kernels are started by
-  jupyter_client instead, with the same limits.  The kernel's working
-  directory is an empty temporary folder; course data is read through
-  ``coursekit`` (``COURSEKIT_DATA`` points to the course's ``datasets/``),
-  threaded BLAS is limited to one thread per kernel, and IPython's history
-  is kept in memory.  An infinite loop, a crash, ``sys.exit``,
-  ``os._exit``, a memory blow-up or a flood of output (each answer cell's
-  stored output is capped at :data:`~coursekit.course.grading.worker.OUTPUT_CAP` characters) costs only that
-  student's grade, and the reason is recorded.
-* **A clean test environment.**  Before the course's cells and tests run
-  again, a guard inside the kernel undoes what answer code changed in the
-  environment the tests rely on (see *Fairness* below).
-* **Originals are never written.**  Submissions are read once, copied into a
-  temporary folder and their SHA-256 recorded in the gradebook; the originals
-  are hashed again at the end.
+* **The tests never meet student code.**  Every exercise of this course asks
+  for values (numbers, text, arrays, tables, small course result objects), so
+  a submission is graded in two phases, each in a sandbox:
+
+  1. *Answers* (untrusted, :mod:`~coursekit.course.grading.runner`): the
+     student's notebook runs as the student wrote it: the course's own cells
+     from ``solutions/``, the student's answer cells (matched by nbgrader
+     ``grade_id``) and the cells the student added (each after the cell it
+     follows in the student's notebook; cells added before the first exercise
+     run after the course's opening cells), and no test cell.  At each *capture
+     point* (the place of a test cell, or of a course cell that reads an answer)
+     the values of the names whose last binding is a solution's answer cell
+     leave through the data-only codec (:mod:`~coursekit.course.grading.codec`);
+     anything else (a function, a mock, a float subclass, an object of the
+     student's own class) is recorded as *not a value*.
+  2. *Tests* (trusted code only): the source's course and test cells (hidden
+     tests included) run with the decoded values injected at the capture
+     points; a name that is not a value is left undefined, so its tests fail.
+     Names that course cells bind (course data, helpers) are never taken from
+     the student.  Feedback is built from this phase.
+
+  Editing, deleting or monkey-patching anything (tests, built-ins, numpy, the
+  course's modules or data, IPython) changes nothing: none of it reaches the
+  process where the tests run.
+* **The sandbox** (:mod:`~coursekit.course.grading.sandbox`, bubblewrap): new
+  user, PID, network, IPC and mount namespaces; the system, the Python
+  environment and the course's ``datasets/`` read-only, a private ``/tmp`` the
+  only writable place; ``solutions/``, the submissions, the output folder and
+  the teacher's home are not there at all; limits on memory, CPU, processes,
+  file size; a wall-clock limit enforced from outside.  A student's code sees
+  and can signal only its own sandbox's processes.
+* **Speed: warm processes.**  Each of the ``jobs`` workers keeps one process
+  per phase that has imported the course's modules and run its opening cells;
+  each submission runs in a child forked from it (so it does not pay for the
+  imports), one at a time; after each one the process kills everything left in
+  its sandbox (daemons included: it is their subreaper) and wipes the work
+  folder.  A child that kills or stops its grading process only ends that
+  sandbox: the submission is ``failed`` and a new process starts for the next.
+* **Without bubblewrap** ``coursekit grade`` refuses to grade and names the
+  package to install; ``sandbox=False`` (``--no-sandbox``) runs the same two
+  phases with the teacher's rights, with a warning in every row and the summary.
+* **Originals are never written.**  Submissions are read once and their
+  SHA-256 recorded in the gradebook; the originals are hashed again at the end.
 * **Reports.**  ``gradebook.csv``, one feedback page per student
   (``feedback/<student>.html``) and a summary for the teacher
   (``summary.md`` with ``histogram.png``), see :mod:`coursekit.course.grading.report`.
@@ -84,66 +94,29 @@ Submissions and student ids
 Statuses
 --------
 ``graded``
-    The rebuilt notebook ran to its end; the score is final.
+    The student's notebook ran to its end; the score is final.
 ``failed``
-    The kernel died (``os._exit``, ``exit()``, a crash, a memory limit), with
-    how it ended in the reason (``exit code 1``, ``SIGKILL``): tests that ran
-    before count, the rest score 0.  A notebook that kills or interrupts its
-    grading worker is ``failed`` too (its kernel goes with the worker, and
-    every test scores 0).
+    The student's run ended early: ``os._exit``, ``exit()`` (as in Jupyter, the
+    rest of the notebook is not run), a crash, a memory kill, killing or
+    stopping its grading process; the reason says how and where.  Tests whose
+    place the run reached count, the rest score 0.
 ``timeout``
-    The notebook exceeded ``timeout`` seconds (or its CPU-time limit); its
-    kernel's process group was killed; tests that ran before count, the rest
-    score 0.
+    The student's run exceeded ``timeout`` seconds (or its CPU-time limit);
+    tests whose place it reached count, the rest score 0.
 ``invalid``
     Not gradeable (not a notebook, corrupt JSON, wrong notebook, ambiguous
-    folder); score 0, nothing was run.
+    folder, a refused zip member); score 0, nothing was run.
 ``error``
-    The grader itself could not run the submission (e.g. no kernel could be
-    started): grade it again.
+    The grader itself could not finish the submission (e.g. its test phase did
+    not finish): grade it again.
 
-Fairness: what answer code may and may not do
----------------------------------------------
-The tests run in the student's kernel, after the student's code, so answer
-code could try to change what the tests see.  Before every course cell or
-test that follows an answer cell, the guard restores (and records in the
-``reason`` column, as *environment restored*):
-
-* Python's built-ins (``builtins.abs = lambda x: 0``); the functions,
-  classes and sub-modules of every ``coursekit`` module
-  (``segments.top_share = ...``) and of ``numpy``, ``numpy.testing``,
-  ``numpy.linalg``, ``numpy.random``, ``pandas``, ``pandas.testing``,
-  ``pandas.api.types``, ``scipy.stats``, ``scipy.optimize``, ``math``,
-  ``cmath``, ``operator``, ``statistics`` and ``functools``; the methods of
-  the classes that ``coursekit`` and ``pandas`` export
-  (``pandas.Series.sum = ...``); modules replaced in ``sys.modules``;
-* names bound by the course's own cells to modules, functions and classes
-  (``segments = ...``, ``np = ...``), and the course's data that tests read;
-* IPython's hooks (custom exception handlers, input and AST transformers,
-  event callbacks, instance-level method overrides), ``sys.settrace``,
-  ``sys.excepthook`` and ``sys.displayhook``.
-
-A name defined by answer code that shadows a built-in (``def abs(x): ...``)
-is hidden from the test cells, which therefore use the real built-in (so an
-answer must not be named like a built-in).  An answer read by a test that is
-an instance of a notebook-defined subclass of ``float``, ``int``,
-``complex``, ``str`` or ``bytes`` (whose comparisons could be rigged) is
-tested as the plain value; an instance of any other notebook-defined class is
-flagged for review.  A test during which the environment changes (e.g. a
-background thread patching functions) scores 0.  Answer code that reaches into
-the interpreter (``builtins``, ``sys.modules``, ``gc``, ``ctypes``,
-``get_ipython``, ``os._exit`` ...) is flagged for review, not penalised, and
-test cells edited or deleted in the submission are listed.  Tampering is
-undone, not punished: the teacher reads the ``reason`` column and decides.
-
-Limits: this is an in-kernel guard, not a sandbox.  Student code runs with
-the teacher's user rights and can read any file (including ``solutions/``)
-and, with enough effort, find and disable the guard from inside the kernel;
-hidden-test text is kept out of students' feedback (test tracebacks are never
-shown, cached test sources are purged, outputs quoting test code are
-withheld), but bytecode of test-defined functions stays reachable.  Mutating
-objects in place (``df.iloc[0] = ...``) is not detected.  Grade untrusted
-submissions in a container or a throw-away virtual machine.
+Limits
+------
+The sandbox needs Linux and bubblewrap.  ``sys.exit()`` in an answer cell is
+shown as an error and the run goes on (as in Jupyter).  An answer that is a
+function cannot be graded (no exercise asks for one).  Without the sandbox, a
+student's code runs with the teacher's rights and a daemon started with
+``setsid`` escapes the clean-up.
 
 Modules
 -------
@@ -155,11 +128,18 @@ Modules
 ``submissions``
     Finding submissions in a folder, a zip or a notebook, and :func:`student_id`.
 ``rebuild``
-    Reading a submission and rebuilding the notebook to run from the source's cells.
-``guard``
-    The in-kernel guard (source text sent to every grading kernel).
+    Reading a submission; the plan of a source (capture points, the test phase)
+    and one student's answer phase.
+``runner``
+    Inside the sandbox: the warm process of a phase, forking one child per submission.
 ``worker``
-    One submission, one process, one kernel: worker processes, kernels, limits.
+    The grader's side of a runner process: start it (sandboxed or not), send jobs, read replies.
+``phases``
+    One submission through both phases, validated and scored.
+``sandbox``
+    bubblewrap: the sandbox's command line and one-shot runs.
+``codec``
+    The data-only codec of answer values.
 ``scoring``
     nbgrader's scoring of a run.
 ``progress``

@@ -1,8 +1,8 @@
 """The grading sandbox: run one Python process inside bubblewrap, seeing nothing of the host.
 
 Issue 10's design runs student code (and, in a second phase, the trusted tests) in a sandbox.
-This module is that primitive; it is not yet used by ``coursekit grade``.  What a sandboxed
-process gets (Linux only, with bubblewrap, the ``bwrap`` command):
+``coursekit grade`` starts its warm grading processes with :func:`sandbox_argv`; :func:`run_sandboxed`
+runs one command to its end.  What a sandboxed process gets (Linux only, with bubblewrap, the ``bwrap`` command):
 
 * **Namespaces** (``--unshare-all --unshare-user``): new user, PID, network, IPC, UTS and cgroup
   namespaces and a new mount namespace.  It sees only its own processes (``/proc`` is the sandbox's), has no

@@ -169,13 +169,11 @@ class Source:
     answer_ids: list
     stubs: dict
     stub_checksums: dict
-    protected_data: list  # course data that tests read
-    protected_tools: list  # names that course cells and tests read (restored if bound to a tool)
     hidden_text: list
 
 
 def load_source(path: Path) -> Source:
-    """Read a source notebook and prepare it for grading (cells, questions, stubs, what the guard protects)."""
+    """Read a source notebook and prepare it for grading (cells, questions, answer stubs, hidden-test lines)."""
     import nbformat  # heavy (1.3 s): imported where used, so that a grading worker starts without it
 
     utils, ClearSolutions = nbgrader_utils()
@@ -188,7 +186,7 @@ def load_source(path: Path) -> Source:
             stubs[gid] = cell.source
             stub_checksums[gid] = utils.compute_checksum(cell)
     cells, questions, answer_ids, pending = [], [], [], []
-    test_reads, course_reads, course_binds, answer_binds, hidden_text = set(), set(), set(), set(), []
+    hidden_text = []
     for index, cell in enumerate(nb.cells):
         meta = cell.metadata.get("nbgrader", {})
         gid = meta.get("grade_id")
@@ -198,7 +196,6 @@ def load_source(path: Path) -> Source:
             entry["kind"] = "answer"
             answer_ids.append(gid)
             pending.append(gid)
-            answer_binds |= cell_names(cell.source)[1]
             if utils.is_grade(cell):  # manually graded answer
                 entry["points"] = float(meta.get("points", 0))
                 entry["question"] = True
@@ -208,11 +205,7 @@ def load_source(path: Path) -> Source:
                          answers=pending, question=True)
             pending = []
             questions.append((gid, entry["points"], "auto"))
-            reads, binds = cell_names(cell.source)
-            entry["reads"] = sorted(reads)
-            test_reads |= reads - binds  # a name the test defines itself needs no protection
-            course_reads |= reads - binds
-            course_binds |= binds
+            entry["reads"] = sorted(cell_names(cell.source)[0])
             lines = cell.source.splitlines()
             hidden_text += [lines[i - 1].strip() for i in entry["hidden"] if len(lines[i - 1].strip()) >= 12]
         elif utils.is_grade(cell):  # manually graded markdown/task cell from the source
@@ -222,14 +215,8 @@ def load_source(path: Path) -> Source:
             questions.append((gid, entry["points"], "manual"))
         else:
             entry["kind"] = "course"
-            if cell.cell_type == "code":
-                reads, binds = cell_names(cell.source)
-                course_reads |= reads - binds
-                course_binds |= binds
         cells.append(entry)
     if not questions:
         raise ValueError(f"source notebook {path} has no graded cell (nbgrader metadata grade: true)")
-    protected = sorted((test_reads & course_binds) - answer_binds)
-    tools = sorted((course_reads & course_binds) - answer_binds)
     name = f"{path.parent.name}/{path.stem}"
-    return Source(path, name, nb, cells, questions, answer_ids, stubs, stub_checksums, protected, tools, hidden_text)
+    return Source(path, name, nb, cells, questions, answer_ids, stubs, stub_checksums, hidden_text)
