@@ -332,6 +332,10 @@ CLASS = {
     "windows": (f"windows_{STEM}.ipynb",
                 b"\xef\xbb\xbf" + with_cells({}, drop_ids=True).replace(b"\n", b"\r\n"), "graded", FULL,
                 "honest: a BOM and CRLF line ends"),
+    "xss": (f"xss_{STEM}.ipynb",
+            make(correct(**{A["ch1_hundred_swap"]: "print('<script>alert(1)</script>')\n#<img src=x onerror=alert(2)>\n"
+                            + SOLUTIONS[A["ch1_hundred_swap"]]})), "graded", FULL,
+            "HTML and script in its code and output (escaped in the feedback page)"),
     "zed": (f"zed_{STEM}.ipynb", SOURCE.read_bytes()[:5000], "invalid", 0.0, "truncated JSON"),
     "wendy": (f"wendy_{STEM}.ipynb",
               nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])).encode(),
@@ -454,6 +458,8 @@ def test_answers_that_are_not_values(batch):
     assert "fedex_revenue (an object of class float64 is not a value" in by["numpy_float"].reason
     assert "answers that are not values" in by["mock"].reason and "fedex_pv (" in by["mock"].reason
     assert "answers that are not values" in by["trudy"].reason
+    message = by["mock"].tests["ch1_fedex_discounted"]["message"]
+    assert message.startswith("not a value: fedex_pv: an object of class MagicMock"), message
     assert by["trudy"].points["ch1_hundred_swap"] == POINTS["ch1_hundred_swap"]
 
 
@@ -507,6 +513,8 @@ def test_feedback_pages(batch):
     assert "A visible test failed" in lee
     assert "output truncated" in pages["hugo"]
     assert "I give up" in pages["cris"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages["xss"] and "<script" not in pages["xss"]
+    assert "<img src=x" not in pages["xss"]
     for name, page in pages.items():
         leaked = [line for line in HIDDEN_LINES if line in page]
         assert not leaked, f"feedback of {name} shows hidden test code: {leaked[:2]}"

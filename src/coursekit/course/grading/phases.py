@@ -21,6 +21,8 @@ from coursekit.course.grading.worker import OUTPUT_CAP, RunnerDied, describe_exi
 __all__ = ["grade_one", "parse_records"]
 
 _TEXT_CAP = 2000
+#: Reasons of a missing answer that are not worth a note: the student did not get that far.
+_UNANSWERED = ("not defined", "the notebook stopped before this point")
 
 
 def parse_records(data: bytes, kinds: set) -> list[dict]:
@@ -151,8 +153,8 @@ def grade_one(src: Source, plan: Plan, result: SubmissionResult, steps: list, n:
         for record in parse_records(data, {"test", "missing", "course", "end"}):
             if record["t"] == "test":
                 tests[record.get("grade_id")] = record
-            elif record["t"] == "missing":
-                missing.setdefault(record.get("name"), _text(record.get("reason"), 200))
+            elif record["t"] == "missing" and isinstance(record.get("name"), str):
+                missing.setdefault((record.get("point"), record["name"]), _text(record.get("reason"), 200))
             elif record["t"] == "course":
                 course_errors.append(record)
         if done["timed_out"] or done["exit"] != 0:
@@ -177,11 +179,14 @@ def grade_one(src: Source, plan: Plan, result: SubmissionResult, steps: list, n:
             lineno = record.get("lineno")
             cell = {"status": "error", "ename": _text(record.get("ename"), 200), "evalue": _text(record.get("evalue")),
                     "lineno": lineno if type(lineno) is int else None}
+            unusable = [f"{name}: {why}" for (p, name), why in missing.items()
+                        if p == point["point"] and why not in _UNANSWERED]
+            if unusable and cell["ename"] == "NameError":  # say why the name was missing, not just that it was
+                cell.update(ename="not a value", evalue="; ".join(unusable)[:_TEXT_CAP])
         run_cells.append({"kind": "test", "grade_id": entry["grade_id"]})
         cells.append(cell)
     result.status, result.reason = status, reason
-    not_values = sorted(f"{name} ({why})" for name, why in missing.items()
-                        if isinstance(name, str) and why not in ("not defined", "the notebook stopped before this point"))
+    not_values = sorted({f"{name} ({why})" for (_, name), why in missing.items() if why not in _UNANSWERED})
     if not_values:
         result.notes.append("answers that are not values (a test can only read numbers, text, arrays, tables and "
                             "course results): " + ", ".join(not_values[:5]))

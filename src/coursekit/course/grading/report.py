@@ -22,10 +22,10 @@ Written by :func:`write_reports` into the output folder of
 from __future__ import annotations
 
 import csv
-import html
 import re
 from pathlib import Path
 
+import jinja2
 import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -202,52 +202,74 @@ def _withheld(text: str, hidden_text) -> bool:
     return any(line and line in text for line in hidden_text)
 
 
-def _outputs_html(outputs, hidden_text) -> str:
-    parts = []
+#: The feedback page (Jinja2, autoescaped: every student-controlled string is escaped).
+FEEDBACK_TEMPLATE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
+<style>{{ css | safe }}</style></head><body>
+<h1>{{ title }}</h1>
+<div class="banner"><b>Score: {{ total }} / {{ max_points }}</b> · status: {{ status }}
+{%- if reason %}<br><span class="note">{{ reason }}</span>{% endif %}</div>
+{% if not graded %}<p>Your submission could not be graded automatically; your teacher has been told why.</p>{% endif %}
+{% macro answer_block(a) -%}
+<h3>{{ a.label }} <span class="note">({{ a.gid }})</span></h3>
+<pre>{{ a.source }}</pre>
+{% if a.outputs %}<p class="note">What your code printed:</p>
+{% for out in a.outputs %}<pre class="{{ out.css }}">{{ out.text }}</pre>
+{% endfor %}{% elif a.not_run %}<p class="note">This cell was not run (the notebook stopped before it).</p>
+{% endif %}
+{%- endmacro %}
+{% for q in questions %}
+<h2>Question {{ q.gid }} ({{ q.points }})</h2>
+{% for a in q.answers %}{{ answer_block(a) }}{% endfor %}
+{% if q.manual %}<p><span class="manual">To be graded by the teacher</span> · {{ q.score }}</p>
+{% elif q.passed %}<p><span class="pass">✓ Tests passed</span> · {{ q.score }}</p>
+{% else %}<p><span class="fail">✗ {{ q.which }}</span> · {{ q.score }}</p>
+{% if q.message %}<pre class="err">{{ q.message }}</pre>{% endif %}
+{% if q.line %}<p class="note">Failing check (visible in your notebook):</p><pre>{{ q.line }}</pre>{% endif %}
+{% endif %}
+{% endfor %}
+{% if rest %}<h2>Other answers</h2>
+{% for a in rest %}{{ answer_block(a) }}{% endfor %}{% endif %}
+<p class="note">File: {{ file }} · SHA-256 {{ sha256 }}</p>
+</body></html>
+"""
+
+_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=False)
+_FEEDBACK = _ENV.from_string(FEEDBACK_TEMPLATE)
+
+
+def _outputs(outputs, hidden_text) -> list[dict]:
+    """The printed outputs of an answer cell, as (css class, text) for the template."""
+    shown = []
     for out in outputs:
         kind = out.get("type")
         if kind == "stream":
             text = out.get("text", "")
             if _withheld(text, hidden_text):
                 text = "[output withheld: it quotes the course's test code]"
-            parts.append(f'<pre class="out">{html.escape(text)}</pre>')
-        elif kind == "image":
-            parts.append(f'<p><img alt="plot from your answer" src="data:image/png;base64,{out.get("png", "")}"></p>')
+            shown.append({"css": "out", "text": text})
         elif kind == "error":
             tb = out.get("traceback", "") or f"{out.get('ename', '')}: {out.get('evalue', '')}"
             if _withheld(tb, hidden_text):
                 tb = f"{out.get('ename', 'Error')} (traceback withheld: it quotes the course's test code)"
-            parts.append(f'<pre class="err">{html.escape(tb)}</pre>')
-    return "\n".join(parts)
+            shown.append({"css": "err", "text": tb})
+    return shown
 
 
-def _answer_html(gid, answer, hidden_text) -> str:
+def _answer(gid, answer, hidden_text) -> dict:
     state = answer.get("state", "missing")
     label = {"answered": "Your answer", "unanswered": "Your answer (not answered: the stub is unchanged)",
              "missing": "Your answer (missing: this cell was not in your notebook)"}[state]
-    body = f"<h3>{html.escape(label)} <span class=\"note\">({html.escape(gid)})</span></h3>"
-    body += f"<pre>{html.escape(answer.get('source', ''))}</pre>"
-    outputs = _outputs_html(answer.get("outputs", []), hidden_text)
-    if outputs:
-        body += "<p class=\"note\">What your code printed:</p>" + outputs
-    elif answer.get("status") == "not run":
-        body += "<p class=\"note\">This cell was not run (the notebook stopped before it).</p>"
-    return body
+    return {"gid": gid, "label": label, "source": answer.get("source", ""),
+            "outputs": _outputs(answer.get("outputs", []), hidden_text), "not_run": answer.get("status") == "not run"}
 
 
-def _test_html(test) -> str:
-    pts = f"{_fmt(test['points']) if test['points'] is not None else '–'} / {_points(test['max'])}"
-    if test["passed"] is None:
-        return f'<p><span class="manual">To be graded by the teacher</span> · {pts}</p>'
-    if test["passed"]:
-        return f'<p><span class="pass">✓ Tests passed</span> · {pts}</p>'
+def _question(gid, points, test, answers) -> dict:
+    score = f"{_fmt(test['points']) if test['points'] is not None else '–'} / {_points(test['max'])}"
     which = {"hidden": "A hidden test failed", "visible": "A visible test failed"}.get(test.get("part"), "Not passed")
-    out = f'<p><span class="fail">✗ {html.escape(which)}</span> · {pts}</p>'
-    if test.get("message"):
-        out += f'<pre class="err">{html.escape(test["message"])}</pre>'
-    if test.get("line"):
-        out += f'<p class="note">Failing check (visible in your notebook):</p><pre>{html.escape(test["line"])}</pre>'
-    return out
+    return {"gid": gid, "points": _points(points), "answers": answers, "manual": test["passed"] is None,
+            "passed": bool(test["passed"]), "score": score, "which": which, "message": test.get("message", ""),
+            "line": test.get("line", "")}
 
 
 def feedback_html(result, notebook: str, questions, hidden_text=()) -> str:
@@ -285,34 +307,21 @@ def feedback_html(result, notebook: str, questions, hidden_text=()) -> str:
     >>> "A hidden test failed" in page and "not 1 / churn" in page and "assert x == 1" not in page
     True
     """
-    title = f"Feedback · {notebook} · {result.student}"
-    banner = (f"<div class=\"banner\"><b>Score: {_fmt(result.total)} / {_fmt(result.max_points)}</b> · status: "
-              f"{html.escape(result.status)}")
-    if result.reason:
-        banner += f"<br><span class=\"note\">{html.escape(result.reason)}</span>"
-    banner += "</div>"
-    parts = [f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>",
-             f"<style>{_CSS}</style></head><body>", f"<h1>{html.escape(title)}</h1>", banner]
-    if result.status == "invalid" or result.status == "error":
-        parts.append("<p>Your submission could not be graded automatically; your teacher has been told why.</p>")
-    shown = set()
+    questions_shown, shown = [], set()
     for gid, points, _ in questions:
         test = result.tests.get(gid)
         if test is None:
             continue
-        parts.append(f"<h2>Question {html.escape(gid)} ({_points(points)})</h2>")
-        for aid in test.get("answers", []):
-            if aid in result.answers:
-                parts.append(_answer_html(aid, result.answers[aid], hidden_text))
-                shown.add(aid)
-        parts.append(_test_html(test))
-    rest = [aid for aid in result.answers if aid not in shown]
-    if rest:
-        parts.append("<h2>Other answers</h2>")
-        parts += [_answer_html(aid, result.answers[aid], hidden_text) for aid in rest]
-    parts.append(f"<p class=\"note\">File: {html.escape(result.file)} · SHA-256 {html.escape(result.sha256)}</p>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+        answers = [_answer(aid, result.answers[aid], hidden_text) for aid in test.get("answers", [])
+                   if aid in result.answers]
+        shown.update(test.get("answers", []))
+        questions_shown.append(_question(gid, points, test, answers))
+    rest = [_answer(aid, result.answers[aid], hidden_text) for aid in result.answers if aid not in shown]
+    return _FEEDBACK.render(
+        title=f"Feedback · {notebook} · {result.student}", css=_CSS, total=_fmt(result.total),
+        max_points=_fmt(result.max_points), status=result.status, reason=result.reason,
+        graded=result.status not in ("invalid", "error"), questions=questions_shown, rest=rest,
+        file=result.file, sha256=result.sha256)
 
 
 # --------------------------------------------------------------------------- summary

@@ -282,6 +282,14 @@ def _wipe(folder: str) -> None:
     shutil.rmtree(folder, onerror=unlock)
 
 
+def _remove(path: str) -> None:
+    if os.path.isdir(path) and not os.path.islink(path):
+        _wipe(path)
+    else:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
 def _child(setup: dict, shell, job: dict, write_fd: int, reply_fd: int, work: str) -> None:  # pragma: no cover
     """In the forked child: close the grader's channels, set the limits, run the job, exit."""
     code = 0
@@ -362,7 +370,16 @@ def _run_job(setup: dict, shell, job: dict, reply_fd: int, keep: set[int]) -> di
         _, status = os.waitpid(pid, 0)
     _sweep(setup["sandboxed"], pid, keep)
     os.close(read_fd)
-    _wipe(work)
+    if setup["sandboxed"]:  # the sandbox's /tmp and /dev/shm are private: nothing may pass to the next student
+        for folder in ("/tmp", "/dev/shm"):
+            for name in os.listdir(folder):
+                path = os.path.join(folder, name)
+                if path != setup["work_root"]:
+                    _remove(path)
+        for name in os.listdir(setup["work_root"]):
+            _remove(os.path.join(setup["work_root"], name))
+    else:
+        _wipe(work)
     _reap()
     code = os.waitstatus_to_exitcode(status)
     return {"job": job["job"], "exit": code, "timed_out": timed_out, "truncated": truncated,
