@@ -243,8 +243,8 @@ DAEMON = (  # a double-forked, setsid daemon that outlives the notebook and trie
 KILL_EVERYTHING = "import os, signal\nos.kill(-1, signal.SIGKILL)\n"
 KILL_PARENT = "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n"
 STOP_PARENT = "import os, signal\nos.kill(os.getppid(), signal.SIGSTOP)\n"
-FORK_BOMB = ("import os\nfor _ in range(400):\n    try:\n        if os.fork() == 0:\n            while True: pass\n"
-             "    except OSError:\n        break\n")
+FORK_BOMB = ("import os, time\nfor _ in range(400):\n    try:\n        if os.fork() == 0:\n            time.sleep(600)\n"
+             "            os._exit(0)\n    except OSError:\n        break\n")
 MOCK = "from unittest.mock import MagicMock\nfedex_pv = MagicMock()\nfedex_pv.__lt__ = lambda *a: True"
 
 
@@ -315,7 +315,7 @@ CLASS = {
                 "SIGSTOPs its grading process"),
     "bomb": (f"bomb_{STEM}.ipynb",
              make(correct(**{A["ch1_plug_saving"]: FORK_BOMB + SOLUTIONS[A["ch1_plug_saving"]]})),
-             "graded", FULL, "fork bomb (spinning children)"),
+             "graded", FULL, "fork bomb: forks until the process limit stops it, children left behind"),
     "helper": (f"helper_{STEM}.ipynb",
                with_cells({"top": ["import math"],
                            "ch1_fedex_revenue": ["def yearly(monthly):\n    return 12 * monthly"],

@@ -24,12 +24,14 @@ import coursekit
 from coursekit.course.grading.runner import RECORD_CAP
 from coursekit.course.grading.sandbox import SandboxLimits, sandbox_argv
 
-__all__ = ["OUTPUT_CAP", "START_TIMEOUT", "GRACE", "Runner", "RunnerDied", "describe_exit", "runner_env"]
+__all__ = ["OUTPUT_CAP", "PROCESSES", "START_TIMEOUT", "GRACE", "Runner", "RunnerDied", "describe_exit", "runner_env"]
 
 #: Characters of printed output kept per answer cell.
 OUTPUT_CAP = 200_000
 #: Seconds a grading process may take to import the course's modules and run its opening cells.
 START_TIMEOUT = 300.0
+#: Processes and threads a grading sandbox may hold (the warm process, one student's run and its children).
+PROCESSES = 32
 #: Seconds the grader waits beyond a job's own time limit before it kills the process.
 GRACE = 20.0
 
@@ -104,7 +106,7 @@ class Runner:
         argv = [sys.executable, "-m", "coursekit.course.grading.runner"]
         if not self.sandboxed:
             return argv, {**os.environ, **self.env}
-        limits = SandboxLimits(memory_mb=self.memory_mb + 1024, cpu_seconds=24 * 3600, processes=64,
+        limits = SandboxLimits(memory_mb=self.memory_mb + 1024, cpu_seconds=24 * 3600, processes=PROCESSES,
                                file_mb=64, open_files=256, tmp_mb=512, wall_seconds=24 * 3600.0,
                                output_bytes=RECORD_CAP)
         return sandbox_argv(argv, readonly=self.readonly, limits=limits, env=self.env), None
