@@ -282,12 +282,32 @@ def _wipe(folder: str) -> None:
     shutil.rmtree(folder, onerror=unlock)
 
 
-def _remove(path: str) -> None:
-    if os.path.isdir(path) and not os.path.islink(path):
-        _wipe(path)
-    else:
+#: The sandbox's writable places, cleaned between two students.
+_WRITABLE = ("/tmp", "/dev/shm")
+
+
+def _snapshot() -> set[str]:
+    """Every path under the writable places, not descending into mount points (the read-only binds)."""
+    paths = set()
+    for root in _WRITABLE:
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if not os.path.ismount(os.path.join(folder, d))]
+            paths.update(os.path.join(folder, name) for name in dirs + files)
+    return paths
+
+
+def _restore(baseline: set[str]) -> None:
+    """Remove whatever a run added under the writable places (deepest first)."""
+    for path in sorted(_snapshot() - baseline, key=lambda p: p.count("/"), reverse=True):
+        parent = os.path.dirname(path)
+        if parent not in _WRITABLE:  # a folder the run made read-only (the roots keep their modes)
+            with contextlib.suppress(OSError):
+                os.chmod(parent, 0o700)
         with contextlib.suppress(OSError):
-            os.unlink(path)
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.rmdir(path)
+            else:
+                os.unlink(path)
 
 
 def _child(setup: dict, shell, job: dict, write_fd: int, reply_fd: int, work: str) -> None:  # pragma: no cover
@@ -324,7 +344,7 @@ def _child(setup: dict, shell, job: dict, write_fd: int, reply_fd: int, work: st
         os._exit(code)
 
 
-def _run_job(setup: dict, shell, job: dict, reply_fd: int, keep: set[int]) -> dict:
+def _run_job(setup: dict, shell, job: dict, reply_fd: int, keep: set[int], baseline: set[str]) -> dict:
     """Fork one child for one job; collect its records; clean up everything it left."""
     timeout = float(setup["timeout"])
     work = os.path.join(setup["work_root"], f"job-{int(job['job'])}")
@@ -371,13 +391,7 @@ def _run_job(setup: dict, shell, job: dict, reply_fd: int, keep: set[int]) -> di
     _sweep(setup["sandboxed"], pid, keep)
     os.close(read_fd)
     if setup["sandboxed"]:  # the sandbox's /tmp and /dev/shm are private: nothing may pass to the next student
-        for folder in ("/tmp", "/dev/shm"):
-            for name in os.listdir(folder):
-                path = os.path.join(folder, name)
-                if path != setup["work_root"]:
-                    _remove(path)
-        for name in os.listdir(setup["work_root"]):
-            _remove(os.path.join(setup["work_root"], name))
+        _restore(baseline)
     else:
         _wipe(work)
     _reap()
@@ -397,6 +411,7 @@ def main() -> None:
     for name in _IGNORED:
         signal.signal(getattr(signal, name), signal.SIG_IGN)
     os.makedirs(setup["work_root"], mode=0o700, exist_ok=True)
+    baseline = _snapshot() if setup["sandboxed"] else set()  # what bwrap made (the parents of its binds), work_root
     os.chdir(setup["work_root"])
     shell = _shell()
     problems = []
@@ -411,7 +426,7 @@ def main() -> None:
         if not line.strip():
             continue
         job = json.loads(line)
-        reply = _run_job(setup, shell, job, reply_fd, keep)
+        reply = _run_job(setup, shell, job, reply_fd, keep, baseline)
         _write_all(reply_fd, (json.dumps(reply) + "\n").encode())
 
 
