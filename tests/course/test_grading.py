@@ -439,7 +439,7 @@ def test_reasons(batch):
     assert by["exit_a"].reason == by["exit_b"].reason
     assert "called exit() in answer cell ch1_bucket_steady_state_answer" in by["exit_a"].reason
     for name in ("killer", "parricide"):
-        assert "the notebook stopped its grading process (the grading process ended" in by[name].reason
+        assert "the notebook stopped its grading process: the grading process ended (SIGKILL" in by[name].reason
     assert "stopped answering" in by["stopper"].reason
     assert by["zed"].reason.startswith("corrupt JSON (line")
     assert by["notes"].reason == "not a notebook (.txt file)"

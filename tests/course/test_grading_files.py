@@ -401,8 +401,8 @@ class TestStatuses:
         assert got["loops"] == ("timeout", 1.0, 0.0)
         assert by["exits"].reason.startswith("the notebook's process ended while running answer cell a2 (exit code 1)")
         assert by["selfkill"].reason.startswith("the notebook's process ended while running answer cell a2 (SIGKILL")
-        assert by["workerkill"].reason.startswith("the notebook stopped its grading process (the grading process "
-                                                  "ended"), by["workerkill"].reason
+        assert by["workerkill"].reason.startswith("the notebook stopped its grading process: the grading "
+                                                  "process ended (SIGKILL"), by["workerkill"].reason
         assert by["loops"].reason.startswith("stopped after 15 s (time limit) while running answer cell a2")
         rows = _by_student(tmp_path / "out")
         assert {s: r["status"] for s, r in rows.items()} == {s: by[s].status for s in cases}

@@ -136,7 +136,7 @@ def grade_one(src: Source, plan: Plan, result: SubmissionResult, steps: list, n:
         reply = answers_runner.run({"job": n, "steps": steps}, timeout)
     except RunnerDied as exc:
         reply = None
-        captured, status, reason = {}, "failed", f"the notebook stopped its grading process ({exc})"
+        captured, status, reason = {}, "failed", f"the notebook stopped its grading process: {exc}"
     if reply is not None:
         captured, status, reason = _answer_phase(steps, reply, result, timeout)
         result.seconds = float(reply.get("seconds", 0.0)) if isinstance(reply.get("seconds"), float) else 0.0
@@ -147,7 +147,7 @@ def grade_one(src: Source, plan: Plan, result: SubmissionResult, steps: list, n:
         done = tests_runner.run({"job": n, "values": values}, timeout)
     except RunnerDied as exc:
         done = None
-        status, reason = "error", f"grader error: the test phase did not finish ({exc}); grade it again"
+        status, reason = "error", f"grader error: the test phase did not finish: {exc}; grade it again"
     if done is not None:
         data = base64.b64decode(done["data"])
         for record in parse_records(data, {"test", "missing", "course", "end"}):

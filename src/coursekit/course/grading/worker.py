@@ -186,6 +186,8 @@ class Runner:
         if not valid:
             alive = self.proc.poll() is None
             code = self.proc.returncode
+            if self.sandboxed and code is not None and 128 < code < 128 + 65:  # bwrap: 128 + the signal
+                code = 128 - code
             self.kill()
             if alive:
                 raise RunnerDied("the grading process stopped answering; it was killed")
