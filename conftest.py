@@ -6,9 +6,10 @@ A plain ``pytest`` collects, besides ``tests/`` and the doctests of
 * ``solutions/**.ipynb`` run in **strict** mode: every code cell's output must
   match the committed output (so every number the course shows is checked);
 * ``chapters/**.ipynb`` and ``cases/**.ipynb`` (student versions) run in
-  **lax** mode: each cell must run without error; the exercise cells (nbgrader
-  solution stubs) and their test cells are skipped, because they are the
-  student's to fill in.
+  **lax** mode, every cell, as a student's *Run All* does with every exercise
+  unanswered: each cell must run without error, except the test cells (tagged
+  ``raises-exception``), which say "not answered yet"
+  (:class:`coursekit.exercises.NotAnswered`) and let the run go on.
 
 Passing ``--nbval`` or ``--nbval-lax`` explicitly falls back to nbval's own
 behaviour for the notebooks given on the command line.
@@ -17,8 +18,6 @@ behaviour for the notebooks given on the command line.
 from __future__ import annotations
 
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parent
 STRICT = {"solutions"}
@@ -46,14 +45,3 @@ def pytest_collect_file(parent, file_path):
     item = IPyNbFile.from_parent(parent, path=file_path)
     item.compare_outputs = top in STRICT
     return item
-
-
-def pytest_collection_modifyitems(config, items):
-    skip = pytest.mark.skip(reason="exercise cell of a student notebook: the student fills it in")
-    for item in items:
-        cell = getattr(item, "cell", None)
-        if cell is None or _top_folder(Path(str(item.fspath))) not in LAX:
-            continue
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("solution") or meta.get("grade"):
-            item.add_marker(skip)

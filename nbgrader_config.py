@@ -21,8 +21,12 @@ c.CourseDirectory.course_id = "coursekit"
 c.CourseDirectory.db_url = "sqlite:///gradebook.db"
 
 # Student notebooks must start clean: no outputs, solutions replaced by stubs,
-# hidden tests removed.  These are nbgrader's defaults, restated for clarity.
-c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+# hidden tests removed.  The code stub is a comment, not nbgrader's default
+# ``raise NotImplementedError()``: Run All must reach the end of a notebook whose
+# exercises are unanswered.  Each test cell starts with ``answered(...)``
+# (coursekit.exercises), which says "not answered yet" and, being tagged
+# ``raises-exception``, lets Run All go on; an unanswered exercise still scores 0.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.ClearSolutions.enforce_metadata = True
 

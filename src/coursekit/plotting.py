@@ -12,17 +12,24 @@ Usage in a notebook::
     ax.plot(x, y)
     plotting.label(ax, "Title", "x label (unit)", "y label (unit)")
 
-Text in figures is English only: no CJK font is assumed on the reader's
-machine, and Chinese terms belong in the prose and the glossary.
+Figures may carry Chinese labels: the course installs an OFL-licensed CJK font
+as a Python dependency (``noto-cjk-sans-otc``, Noto Sans CJK) and registers it
+here, after DejaVu Sans, so Latin text keeps its look and CJK characters fall
+back to Noto (matplotlib's per-glyph font fallback, 3.6 and later).
+
+>>> "Noto Sans CJK JP" in mpl.rcParams["font.sans-serif"] or "Noto Sans CJK JP" in _STYLE["font.sans-serif"]
+True
 """
 
 from __future__ import annotations
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import noto_cjk_sans_otc
+from matplotlib import font_manager
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-__all__ = ["PALETTE", "use_course_style", "figure", "label", "money_axis", "percent_axis", "money_text"]
+__all__ = ["CJK_FONT", "PALETTE", "use_course_style", "figure", "label", "money_axis", "percent_axis", "money_text"]
 
 #: Colour-blind-safe palette (Okabe & Ito, 2008), in the order series are drawn.
 PALETTE = (
@@ -35,6 +42,10 @@ PALETTE = (
     "#F0E442",  # yellow
     "#000000",  # black
 )
+
+#: The CJK font the course ships (Noto Sans CJK, SIL Open Font License 1.1), registered once.
+CJK_FONT = "Noto Sans CJK JP"
+font_manager.fontManager.addfont(str(noto_cjk_sans_otc.FONT_PATH))
 
 _STYLE = {
     "figure.figsize": (7.5, 4.2),
@@ -51,7 +62,8 @@ _STYLE = {
     "grid.alpha": 0.3,
     "legend.frameon": False,
     "lines.linewidth": 2.0,
-    "font.family": "DejaVu Sans",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", CJK_FONT],
     "svg.hashsalt": "coursekit",
 }
 

@@ -114,3 +114,49 @@ def test_solutions_are_executed_and_error_free(chapter):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count for c in code), "run `make release`: the solution notebook is not fully executed"
     assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+
+
+ALL_NOTEBOOKS = [*notebooks.solution_notebooks(), *sorted(notebooks.repo_root().glob("chapters/*.ipynb")),
+                 *sorted(notebooks.repo_root().glob("cases/*.ipynb"))]
+# JupyterLab renders $...$ (and \$...\$) as TeX: money written with a dollar sign turns into italic
+# maths ("The 180,000oflifetimerevenue...").  Money is written "USD 1,500"; maths stays $...$.
+_DISPLAY = re.compile(r"\$\$.*?\$\$", re.S)
+_CODE = re.compile(r"`[^`]*`")
+_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")  # a word that is not a TeX command
+
+
+def accidental_maths(markdown: str) -> list[str]:
+    """What in a markdown cell would render as maths by accident (empty when nothing would)."""
+    problems = []
+    if "\\$" in markdown:
+        problems.append("an escaped dollar sign \\$ (JupyterLab pairs them as maths; write USD 1,500)")
+    text = _CODE.sub("", _DISPLAY.sub("", markdown))
+    spans = text.split("$")
+    if len(spans) % 2 == 0:
+        problems.append("an unpaired dollar sign (money? write USD 1,500)")
+    for inner in spans[1::2]:
+        if len(_WORD.findall(re.sub(r"\\(text|mathrm|operatorname)\{[^}]*\}", "", inner))) >= 3:  # prose
+            problems.append(f"prose between dollar signs renders as maths: ${inner[:60]}$")
+    return problems
+
+
+def test_accidental_maths_is_found():
+    assert accidental_maths("an account brings $1,500 a month; FedEx says $180,000 over ten years") != []
+    assert accidental_maths("worth **$120**.") != []
+    assert accidental_maths("worth \\$120.") != []
+    assert accidental_maths("life $1/c$ periods, $1 - \\bar\\theta_{\\text{survivors}}(t)$, `$x` and $$a + b$$") == []
+    assert accidental_maths("worth USD 1,500 a month") == []
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.name}")
+def test_no_markdown_renders_as_maths_by_accident(path):
+    found = [f"cell {index + 1}: {problem}" for index, cell in enumerate(_load(path).cells)
+             if cell.cell_type == "markdown" for problem in accidental_maths(cell.source)]
+    assert not found, found[:5]
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.name}")
+def test_kernelspec_is_the_one_the_course_installs(path):
+    # the Makefile installs "Python 3 (coursekit)"; another display name marks a notebook modified on opening
+    assert _load(path).metadata.kernelspec == {"display_name": "Python 3 (coursekit)", "language": "python",
+                                               "name": "python3"}

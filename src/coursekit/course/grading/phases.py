@@ -181,7 +181,7 @@ def grade_one(src: Source, plan: Plan, result: SubmissionResult, steps: list, n:
                     "lineno": lineno if type(lineno) is int else None}
             unusable = [f"{name}: {why}" for (p, name), why in missing.items()
                         if p == point["point"] and why not in _UNANSWERED]
-            if unusable and cell["ename"] == "NameError":  # say why the name was missing, not just that it was
+            if unusable and cell["ename"] in ("NameError", "NotAnswered"):  # say why the name was missing, not just that it was
                 cell.update(ename="not a value", evalue="; ".join(unusable)[:_TEXT_CAP])
         run_cells.append({"kind": "test", "grade_id": entry["grade_id"]})
         cells.append(cell)

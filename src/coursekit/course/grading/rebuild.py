@@ -135,8 +135,9 @@ def plan_source(src: Source) -> Plan:
             for name in assigned_names(entry["source"]):
                 last[name] = "answer"
             continue
-        reads = cell_names(entry["source"])[0]
-        names = sorted(n for n in reads if last.get(n) == "answer")
+        reads, binds = cell_names(entry["source"])
+        # a name the cell binds itself (a loop or comprehension variable) is the cell's own
+        names = sorted(n for n in reads - binds if last.get(n) == "answer")
         if names or kind == "test":
             points[entry["index"]] = {"point": len(points), "names": names}
             steps.append({"op": "inject", "point": points[entry["index"]]["point"], "names": names})
@@ -144,7 +145,7 @@ def plan_source(src: Source) -> Plan:
             steps.append({"op": "test", "grade_id": entry["grade_id"], "code": entry["source"]})
         else:
             steps.append({"op": "run", "key": f"course:{entry['index']}", "code": entry["source"]})
-        for name in cell_names(entry["source"])[1]:
+        for name in binds:
             last[name] = kind
     return Plan(prefix, after, points, steps)
 
@@ -221,7 +222,8 @@ def answer_job(src: Source, plan: Plan, nb) -> tuple[list, dict, list]:
         gid = entry["grade_id"]
         cell = student.get(gid)
         source = _cell_text(cell) if cell is not None else src.stubs[gid]
-        state = "missing" if cell is None else "unanswered" if _same_code(source, src.stubs[gid]) else "answered"
+        unchanged = _same_code(source, src.stubs[gid]) or _same_code(source, src.other_stubs[gid])
+        state = "missing" if cell is None else "unanswered" if unchanged else "answered"
         if cell is not None and cell.get("cell_type") != entry["cell_type"]:
             notes.append(f"answer cell {gid} was turned into a {cell.get('cell_type')} cell; graded as {entry['cell_type']}")
         answers[gid] = {"source": source, "state": state, "cell_type": entry["cell_type"], "outputs": [],

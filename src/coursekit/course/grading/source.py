@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from IPython.core.inputtransformer2 import TransformerManager
+from traitlets.config.loader import PyFileConfigLoader
 
 __all__ = ["allowed_notebooks", "resolve_source", "nbgrader_utils", "cell_names", "Source", "load_source"]
 
@@ -169,6 +170,7 @@ class Source:
     answer_ids: list
     stubs: dict
     stub_checksums: dict
+    other_stubs: dict  # nbgrader's default stubs: an answer cell left as one of these is unanswered too
     hidden_text: list
 
 
@@ -178,13 +180,17 @@ def load_source(path: Path) -> Source:
 
     utils, ClearSolutions = nbgrader_utils()
     nb = nbformat.read(path, as_version=4)
-    cleared, _ = ClearSolutions().preprocess(copy.deepcopy(nb), {})
-    stubs, stub_checksums = {}, {}
-    for cell in cleared.cells:
+    config_file = path.parents[2] / "nbgrader_config.py"  # the course's own stubs (see nbgrader_config.py)
+    config = PyFileConfigLoader(config_file.name, str(config_file.parent)).load_config() if config_file.is_file() else None
+    cleared, _ = (ClearSolutions(config=config) if config else ClearSolutions()).preprocess(copy.deepcopy(nb), {})
+    default, _ = ClearSolutions().preprocess(copy.deepcopy(nb), {})  # nbgrader's own stubs (older releases)
+    stubs, stub_checksums, other_stubs = {}, {}, {}
+    for cell, plain in zip(cleared.cells, default.cells, strict=True):
         if utils.is_solution(cell):
             gid = cell.metadata["nbgrader"]["grade_id"]
             stubs[gid] = cell.source
             stub_checksums[gid] = utils.compute_checksum(cell)
+            other_stubs[gid] = plain.source
     cells, questions, answer_ids, pending = [], [], [], []
     hidden_text = []
     for index, cell in enumerate(nb.cells):
@@ -219,4 +225,4 @@ def load_source(path: Path) -> Source:
     if not questions:
         raise ValueError(f"source notebook {path} has no graded cell (nbgrader metadata grade: true)")
     name = f"{path.parent.name}/{path.stem}"
-    return Source(path, name, nb, cells, questions, answer_ids, stubs, stub_checksums, hidden_text)
+    return Source(path, name, nb, cells, questions, answer_ids, stubs, stub_checksums, other_stubs, hidden_text)

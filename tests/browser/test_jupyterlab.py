@@ -1,0 +1,183 @@
+"""The student notebooks as a student meets them: JupyterLab 4 in Chromium, *Run → Run All Cells*.
+
+A real JupyterLab server is started on a free port with a copy of ``chapters/`` and ``cases/``;
+Playwright drives the Debian ``chromium`` (launched by its ``executable_path``: Playwright's own
+browser download needs the internet).  For every student notebook, with every exercise unanswered,
+Run All must reach the last cell; every error shown must be a test cell's one-line "not answered
+yet"; Chinese text must render with a CJK font (not missing-glyph boxes).  A screenshot of each
+notebook is kept in ``build/screenshots/`` to look at.
+
+Without chromium or Playwright the tests skip with what to install; with ``CI`` set they fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from coursekit.course.notebooks import repo_root
+
+ROOT = repo_root()
+SHOTS = ROOT / "build" / "screenshots"
+STUDENT_NOTEBOOKS = sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("cases/*.ipynb")])
+RUN_ALL_TIMEOUT = 240  # seconds for one notebook's Run All in the browser (the slowest takes about 20)
+
+pytestmark = pytest.mark.slow
+
+
+def _missing(what: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set and the browser tests cannot run: {what}")
+    pytest.skip(f"browser tests need {what}")
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    _missing("Debian's chromium (apt install chromium)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server over a copy of the student notebooks; yields (base url, token)."""
+    executable = _chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Playwright for Python (pip install playwright; it is in the dev extra)")
+    root = tmp_path_factory.mktemp("lab")
+    for folder in ("chapters", "cases"):
+        shutil.copytree(ROOT / folder, root / folder)
+    port, token = _free_port(), secrets.token_hex(16)
+    settings = root / ".settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')  # no news pop-up
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / ".jupyter"), "JUPYTERLAB_WORKSPACES_DIR": str(root / ".ws"),
+           "JUPYTERLAB_SETTINGS_DIR": str(root / ".settings"), "COURSEKIT_DATA": str(ROOT / "datasets")}
+    log = open(root / "lab.log", "wb")  # noqa: SIM115 - closed below
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",
+         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         *(["--allow-root"] if os.geteuid() == 0 else [])],
+        stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail(f"JupyterLab did not start: {(root / 'lab.log').read_text(errors='replace')[-2000:]}")
+            time.sleep(0.5)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
+        yield {"base": base, "token": token, "browser": browser}
+        browser.close()
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+def _shutdown_kernels(lab) -> None:
+    request = urllib.request.Request(f"{lab['base']}/api/kernels?token={lab['token']}")
+    for kernel in json.load(urllib.request.urlopen(request, timeout=10)):
+        delete = urllib.request.Request(f"{lab['base']}/api/kernels/{kernel['id']}?token={lab['token']}",
+                                        method="DELETE")
+        urllib.request.urlopen(delete, timeout=10)
+
+
+_PROMPTS = """() => Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt'))
+                   .map(e => e.textContent.trim())"""
+_WIDGETS_AS_TEXT = """() => Array.from(document.querySelectorAll('.jp-Notebook .jp-OutputArea-output pre'))
+                   .map(e => e.textContent.trim()).filter(t => /^(HBox|VBox|interactive)\\(children=/.test(t))"""
+_ERRORS = """() => Array.from(document.querySelectorAll(
+                   '.jp-Notebook .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'))
+                   .map(e => e.textContent.trim())"""
+
+
+@pytest.mark.parametrize("notebook", STUDENT_NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_run_all_reaches_the_end(lab, notebook):
+    rel = f"{notebook.parent.name}/{notebook.name}"
+    page = lab["browser"].new_page(viewport={"width": 1366, "height": 768})
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SHOTS / f"{notebook.parent.name}-{notebook.stem}.png"
+    try:
+        page.goto(f"{lab['base']}/lab/tree/{rel}?token={lab['token']}&reset")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+        page.get_by_role("menuitem", name="Run", exact=True).click(timeout=10_000)
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click(timeout=10_000)
+        start = time.monotonic()
+        while True:
+            prompts = page.evaluate(_PROMPTS)
+            done = prompts and all(p.startswith("[") and p not in ("[ ]:", "[*]:") for p in prompts)
+            if done:
+                break
+            if time.monotonic() - start > RUN_ALL_TIMEOUT:
+                not_run = sum(1 for p in prompts if p in ("[ ]:", "[*]:", ""))
+                pytest.fail(f"Run All stopped: {not_run} of {len(prompts)} code cells did not run")
+            time.sleep(0.5)
+        seconds = time.monotonic() - start
+        errors = page.evaluate(_ERRORS)
+        unexpected = [e for e in errors if not e.startswith("✗ not answered yet")]
+        assert not unexpected, f"unexpected error output in {rel}: {unexpected[:3]}"
+        as_text = page.evaluate(_WIDGETS_AS_TEXT)
+        assert not as_text, f"an explorer is shown as text, not as a widget, in {rel}: {as_text[:1]}"
+        widgets = page.locator(".jp-OutputArea-output .widget-slider, .jp-OutputArea-output .jupyter-widgets").count()
+        first = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').first
+        if errors:  # what a student sees at an unanswered exercise
+            first.scroll_into_view_if_needed()
+            page.wait_for_timeout(800)  # let the notebook paint the cells scrolled to
+            page.screenshot(path=str(shot.with_name(shot.stem + "-exercise.png")))
+        print(f"{rel}: Run All {seconds:.1f} s, {len(prompts)} code cells, {len(errors)} 'not answered yet', "
+              f"{widgets} widget elements")
+    finally:
+        page.screenshot(path=str(shot), full_page=False)
+        page.close()
+        _shutdown_kernels(lab)
+
+
+def test_chinese_renders_with_a_cjk_font(lab):
+    """A CJK character must be drawn by a font that has it, not as the missing-glyph box."""
+    page = lab["browser"].new_page(viewport={"width": 1366, "height": 768})
+    try:
+        page.goto(f"{lab['base']}/lab/tree/chapters/01_why_retention_matters.ipynb?token={lab['token']}&reset")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        widths = page.evaluate("""() => {
+            const c = document.createElement('canvas').getContext('2d');
+            const font = getComputedStyle(document.querySelector('.jp-RenderedMarkdown')).fontFamily;
+            c.font = '32px ' + font;
+            // two different CJK characters: same width with a CJK font; a missing-glyph box is drawn the same
+            // for both, so compare their pixels instead of their widths
+            const draw = (ch) => { c.clearRect(0, 0, 64, 64); c.fillText(ch, 0, 40);
+                                   return Array.from(c.getImageData(0, 0, 64, 64).data).join(','); };
+            return [draw('客'), draw('户'), draw('\\uFFFF')];
+        }""")
+        assert widths[0] != widths[1], "客 and 户 are drawn alike: Chinese renders as missing-glyph boxes"
+        assert widths[0] != widths[2], "客 is drawn like a missing glyph"
+    finally:
+        page.close()
+        _shutdown_kernels(lab)
