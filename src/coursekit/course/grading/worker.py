@@ -101,6 +101,7 @@ class Runner:
         self.problems: list = []
         self.work = None
         self.jobs = 0
+        self.eof = False
 
     def _command(self) -> tuple[list, dict | None]:
         argv = [sys.executable, "-m", "coursekit.course.grading.runner"]
@@ -139,6 +140,7 @@ class Runner:
     def _line(self, deadline: float) -> bytes | None:
         """The next line from the process; None on timeout or when its output ends."""
         fd = self.proc.stdout.fileno()
+        self.eof = False
         while b"\n" not in self.buffer:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -150,6 +152,7 @@ class Runner:
                 except OSError:
                     chunk = b""
                 if not chunk:
+                    self.eof = True
                     return None
                 self.buffer += chunk
                 if len(self.buffer) > 2 * RECORD_CAP:  # a reply is at most 4/3 of RECORD_CAP
@@ -184,6 +187,11 @@ class Runner:
         valid = (isinstance(reply, dict) and reply.get("job") == job["job"] and isinstance(reply.get("data"), str)
                  and type(reply.get("exit")) is int and type(reply.get("timed_out")) is bool)
         if not valid:
+            if line is None and self.eof:  # its output ended: give the process a moment to exit
+                try:
+                    self.proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    pass
             alive = self.proc.poll() is None
             code = self.proc.returncode
             if self.sandboxed and code is not None and 128 < code < 128 + 65:  # bwrap: 128 + the signal
