@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -106,7 +107,10 @@ def _shutdown_kernels(lab) -> None:
     for kernel in json.load(urllib.request.urlopen(request, timeout=10)):
         delete = urllib.request.Request(f"{lab['base']}/api/kernels/{kernel['id']}?token={lab['token']}",
                                         method="DELETE")
-        urllib.request.urlopen(delete, timeout=10)
+        try:
+            urllib.request.urlopen(delete, timeout=10)
+        except urllib.error.HTTPError:  # already shutting down with its page
+            pass
 
 
 _WIDGETS_AS_TEXT = """() => Array.from(document.querySelectorAll('.jp-Notebook .jp-OutputArea-output pre'))
