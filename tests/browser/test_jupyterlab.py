@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -22,6 +23,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -29,6 +31,8 @@ from coursekit.course.notebooks import repo_root
 
 ROOT = repo_root()
 SHOTS = ROOT / "build" / "screenshots"
+#: The notebook ``make lab`` opens (the Makefile's CHAPTER1), and how it opens it.
+CHAPTER1 = re.search(r"^CHAPTER1 := (\S+)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M).group(1)
 STUDENT_NOTEBOOKS = sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("cases/*.ipynb")])
 RUN_ALL_TIMEOUT = 120  # seconds for one notebook's Run All in the browser (the slowest takes about 6)
 
@@ -76,6 +80,7 @@ def lab(tmp_path_factory):
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",
+         f"--ServerApp.default_url=/lab/tree/{CHAPTER1}",  # as `make lab` starts it
          "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
          *(["--allow-root"] if os.geteuid() == 0 else [])],
         stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
@@ -193,6 +198,20 @@ def test_chinese_renders_with_a_cjk_font(lab):
         }""")
         assert widths[0] != widths[1], "客 and 户 are drawn alike: Chinese renders as missing-glyph boxes"
         assert widths[0] != widths[2], "客 is drawn like a missing glyph"
+    finally:
+        page.close()
+        _shutdown_kernels(lab)
+
+
+def test_the_lab_opens_on_chapter_one(lab):
+    """``make lab`` opens Chapter 1, not the Launcher (the server's default URL is the notebook)."""
+    page = lab["browser"].new_page(viewport={"width": 1366, "height": 768})
+    try:
+        page.goto(f"{lab['base']}/?token={lab['token']}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        assert page.locator(".lm-TabBar-tab.jp-mod-current .lm-TabBar-tabLabel").first.inner_text() == Path(
+            CHAPTER1).name
+        assert page.locator(".jp-Launcher").count() == 0
     finally:
         page.close()
         _shutdown_kernels(lab)
