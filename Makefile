@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.root_dir=$(CURDIR) --ServerApp.default_url=/lab/tree/$(CHAPTER1)
+	$(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/$(CHAPTER1)
 
 # Notebooks run in parallel, one worker per core; --dist loadscope keeps each notebook's cells together.
 test: $(STAMP)

@@ -80,7 +80,7 @@ def lab(tmp_path_factory):
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",
-         f"--ServerApp.default_url=/lab/tree/{CHAPTER1}",  # as `make lab` starts it
+         f"--LabApp.default_url=/lab/tree/{CHAPTER1}",  # as `make lab` starts it
          "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
          *(["--allow-root"] if os.geteuid() == 0 else [])],
         stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
@@ -209,6 +209,8 @@ def test_the_lab_opens_on_chapter_one(lab):
     try:
         page.goto(f"{lab['base']}/?token={lab['token']}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "make-lab.png"))
         assert page.locator(".lm-TabBar-tab.jp-mod-current .lm-TabBar-tabLabel").first.inner_text() == Path(
             CHAPTER1).name
         assert page.locator(".jp-Launcher").count() == 0
