@@ -32,6 +32,8 @@ def parse_records(data: bytes, kinds: set) -> list[dict]:
     --------
     >>> parse_records(b'{"t": "end"}\\nnot json\\n{"t": "evil"}\\n[1]\\n', {"end"})
     [{'t': 'end'}]
+    >>> parse_records(b'{"t": []}\\n{"t": "end", "key": [1]}\\n' + b"[" * 99_999, {"end"})  # hostile records
+    []
     """
     out = []
     for line in data.split(b"\n"):
@@ -39,9 +41,11 @@ def parse_records(data: bytes, kinds: set) -> list[dict]:
             continue
         try:
             record = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # untrusted bytes: malformed or absurdly nested
             continue
-        if isinstance(record, dict) and record.get("t") in kinds:
+        if isinstance(record, dict) and isinstance(record.get("t"), str) and record["t"] in kinds:
+            if "key" in record and not isinstance(record["key"], str):
+                continue
             out.append(record)
     return out
 
