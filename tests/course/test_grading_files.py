@@ -30,7 +30,17 @@ import pytest
 from coursekit.course import grading
 from coursekit.course.grading import report as grading_report
 from coursekit.course.grading import submissions as grading_submissions
-from tests.course.test_grading import FULL, NOTEBOOK, ROOT, SOURCE, STEM, STUDENT, _tiny_course, _tiny_submission
+from tests.course.test_grading import (
+    FULL,
+    NOTEBOOK,
+    ROOT,
+    SOURCE,
+    STEM,
+    STUDENT,
+    _runner_processes,
+    _tiny_course,
+    _tiny_submission,
+)
 
 CAP = 2**20  # the member size cap of these tests (monkeypatched; 100 MiB in real use)
 WRAP = "Chapter 1"  # the LMS's wrapper folder
@@ -349,20 +359,6 @@ def _private_data(tmp_path: Path, monkeypatch) -> str:
     return str(data)
 
 
-def _kernels_left(marker: str) -> list:
-    """Live processes whose environment holds the batch's marker (every grading process has it)."""
-    left = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit() or int(proc.name) == os.getpid():
-            continue
-        try:
-            if marker.encode() in (proc / "environ").read_bytes():
-                left.append(proc.name)
-        except OSError:
-            continue
-    return left
-
-
 @pytest.mark.slow
 @pytest.mark.usefixtures("sandbox")
 class TestStatuses:
@@ -406,7 +402,7 @@ class TestStatuses:
         assert by["loops"].reason.startswith("stopped after 15 s (time limit) while running answer cell a2")
         rows = _by_student(tmp_path / "out")
         assert {s: r["status"] for s, r in rows.items()} == {s: by[s].status for s in cases}
-        assert _kernels_left(marker) == []
+        assert _runner_processes(marker) == []
 
 
 @pytest.mark.slow
@@ -437,4 +433,4 @@ class TestHostileZipBatch:
         assert hashlib.sha256(archive.read_bytes()).hexdigest() == digest
         assert {p for p in _tree(tmp_path) - before if p.split("/")[0] != "out"} == set()
         assert not escape_to.exists() and list(tmp.iterdir()) == []
-        assert _kernels_left(marker) == []
+        assert _runner_processes(marker) == []
