@@ -12,25 +12,36 @@ CHAPTER1 := chapters/01_why_retention_matters.ipynb
 # Jupyter refuses to run as root (e.g. in a container) unless told it is deliberate.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help lab test release execute generate data bench clean grade
+# The course's JupyterLab settings (widget state saved with the notebook, no news pop-ups), installed as the
+# venv's defaults; a student's lab also reads jupyter/student, which hides the teacher's nbgrader menus.
+OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+STUDENT_CONFIG := $(CURDIR)/jupyter/student
+
+.PHONY: help lab lab-teacher test release execute generate data bench clean grade
 
 help:
-	@echo "make lab      - install everything into .venv and open the course in JupyterLab"
+	@echo "make lab      - install everything into .venv and open the course in JupyterLab (as a student sees it)"
+	@echo "make lab-teacher - the same with nbgrader's menus (create and manage assignments)"
 	@echo "make test     - install everything, then lint (ruff) and run the whole test suite (unit, doctests, notebooks)"
 	@echo "make release  - re-execute solutions/ and regenerate the student notebooks (nbgrader)"
 	@echo "make data     - regenerate datasets/ from the generator, byte for byte"
 	@echo "make bench    - measure the performance budgets; table printed and written to build/bench.md"
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt jupyter/lab/settings/overrides.json
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "coursekit needs Python 3.11, found " + sys.version.split()[0]'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (coursekit)"
+	mkdir -p $(dir $(OVERRIDES)) && cp jupyter/lab/settings/overrides.json $(OVERRIDES)
 	@touch $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/$(CHAPTER1)
+	JUPYTER_CONFIG_PATH=$(STUDENT_CONFIG) $(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.root_dir=$(CURDIR) \
+		--LabApp.default_url=/lab/tree/$(CHAPTER1)
+
+lab-teacher: $(STAMP)
+	$(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/solutions/$(CHAPTER1)
 
 # Notebooks run in parallel, one worker per core; --dist loadscope keeps each notebook's cells together.
 test: $(STAMP)

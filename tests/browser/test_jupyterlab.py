@@ -34,6 +34,17 @@ SHOTS = ROOT / "build" / "screenshots"
 #: The notebook ``make lab`` opens (the Makefile's CHAPTER1), and how it opens it.
 CHAPTER1 = re.search(r"^CHAPTER1 := (\S+)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M).group(1)
 STUDENT_NOTEBOOKS = sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("cases/*.ipynb")])
+
+
+def _explorer_cells(path: Path) -> list[int]:
+    """Indices of the code cells that show an explorer (their last line calls ``…_explorer(…)``)."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [i for i, c in enumerate(cells) if c["cell_type"] == "code" and "".join(c["source"]).strip()
+            and re.search(r"_explorer\(", "".join(c["source"]).strip().splitlines()[-1])]
+
+
+#: How many explorers each student notebook shows.
+EXPLORERS = {f"{p.parent.name}/{p.name}": len(_explorer_cells(p)) for p in STUDENT_NOTEBOOKS}
 RUN_ALL_TIMEOUT = 120  # seconds for one notebook's Run All in the browser (the slowest takes about 6)
 
 pytestmark = pytest.mark.slow
@@ -75,13 +86,19 @@ def lab(tmp_path_factory):
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')  # no news pop-up
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / ".jupyter"), "JUPYTERLAB_WORKSPACES_DIR": str(root / ".ws"),
-           "JUPYTERLAB_SETTINGS_DIR": str(root / ".settings"), "COURSEKIT_DATA": str(ROOT / "datasets")}
+           "JUPYTERLAB_SETTINGS_DIR": str(root / ".settings"), "COURSEKIT_DATA": str(ROOT / "datasets"),
+           # as `make lab` starts it for a student: without nbgrader's menus
+           "JUPYTER_CONFIG_PATH": str(ROOT / "jupyter" / "student")}
+    overrides = Path(sys.prefix, "share", "jupyter", "lab", "settings", "overrides.json")
+    if not overrides.exists():
+        pytest.fail(f"{overrides} is missing: `make` installs the course's JupyterLab settings there")
     log = open(root / "lab.log", "wb")  # noqa: SIM115 - closed below
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",
          f"--LabApp.default_url=/lab/tree/{CHAPTER1}",  # as `make lab` starts it
          "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+         "--LabApp.expose_app_in_browser=True",  # the deck tests step through slides with the app's commands
          *(["--allow-root"] if os.geteuid() == 0 else [])],
         stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -125,6 +142,45 @@ _ERRORS = """() => Array.from(document.querySelectorAll(
                    .map(e => e.textContent.trim())"""
 
 
+#: Every explorer on the page (a widget box holding an image): its picture, whether each slider's label is cut
+#: short and whether each value readout and handle lies inside the notebook's visible width.
+_EXPLORERS = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook').getBoundingClientRect();
+  const inside = (e) => { const r = e.getBoundingClientRect();
+                          return r.width > 0 && r.left >= panel.left - 1 && r.right <= panel.right + 1; };
+  return Array.from(document.querySelectorAll('.jp-OutputArea-output > .widget-hbox'))
+    .filter(h => h.querySelector('.widget-image'))
+    .map(h => ({
+      picture: h.querySelector('.widget-image').naturalWidth,
+      pictureInside: inside(h.querySelector('.widget-image')),
+      cut: Array.from(h.querySelectorAll('.widget-slider .widget-label'))
+             .filter(l => l.scrollWidth > l.clientWidth + 1).map(l => l.textContent),
+      hidden: Array.from(h.querySelectorAll('.widget-slider')).filter(sl =>
+             !inside(sl.querySelector('.widget-readout')) || !inside(sl.querySelector('.noUi-handle')))
+             .map(sl => sl.querySelector('.widget-label').textContent),
+    }));
+}"""
+
+
+def _file_browser_open(page) -> None:
+    """Show the file browser beside the notebook, as a student working through the course has it."""
+    if not page.locator("#filebrowser").is_visible():
+        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id='filebrowser']").click()
+    page.locator("#filebrowser").wait_for(state="visible", timeout=10_000)
+
+
+def _slider_delay(page, explorer) -> float:
+    """Seconds from one arrow-key step of the explorer's first slider to a new picture (5 s at most)."""
+    image = explorer.locator(".widget-image").first
+    before = image.get_attribute("src")
+    explorer.locator(".widget-slider .noUi-handle").first.focus()
+    started = time.monotonic()
+    page.keyboard.press("ArrowRight")
+    while image.get_attribute("src") == before and time.monotonic() - started < 5:
+        page.wait_for_timeout(10)
+    return time.monotonic() - started if image.get_attribute("src") != before else float("inf")
+
+
 def run_all(page) -> None:
     """Run → Run All Cells, from the menu bar."""
     page.get_by_role("menuitem", name="Run", exact=True).click(timeout=10_000)
@@ -142,6 +198,7 @@ def test_run_all_reaches_the_end(lab, notebook):
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
         # the kernel connected and idle (Run All before that moves the cursor and runs nothing)
         page.get_by_text("Python 3 (coursekit) | Idle").wait_for(timeout=90_000)
+        _file_browser_open(page)
         start = clicked = time.monotonic()
         run_all(page)
         while True:  # the notebook as the browser holds it: saved from the page, read from disk
@@ -167,13 +224,30 @@ def test_run_all_reaches_the_end(lab, notebook):
         as_text = page.evaluate(_WIDGETS_AS_TEXT)
         assert not as_text, f"an explorer is shown as text, not as a widget, in {rel}: {as_text[:1]}"
         widgets = page.locator(".jp-OutputArea-output .widget-slider, .jp-OutputArea-output .jupyter-widgets").count()
+        # Each explorer, scrolled to, at 1366 x 768 with the file browser open: picture drawn, no label cut
+        # short, every readout and handle inside the notebook; then one slider step redraws the picture.
+        boxes = page.locator(".jp-OutputArea-output > .widget-hbox").filter(has=page.locator(".widget-image"))
+        assert boxes.count() == EXPLORERS[rel], f"{rel}: {boxes.count()} explorers shown, {EXPLORERS[rel]} expected"
+        delays = []
+        for k in range(boxes.count()):
+            boxes.nth(k).scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            seen = page.evaluate(_EXPLORERS)[k]
+            assert seen["picture"] > 0, f"{rel}: explorer {k + 1} shows no picture"
+            assert not seen["cut"], f"{rel}: explorer {k + 1} cuts these labels short: {seen['cut']}"
+            assert not seen["hidden"], f"{rel}: explorer {k + 1} hides the readout or handle of {seen['hidden']}"
+            assert seen["pictureInside"], f"{rel}: explorer {k + 1}'s picture runs past the notebook's edge"
+            page.screenshot(path=str(shot.with_name(f"{shot.stem}-explorer{k + 1}.png")))
+            delays.append(_slider_delay(page, boxes.nth(k)))
+            assert delays[-1] < 5, f"{rel}: explorer {k + 1} did not redraw within 5 s of a slider step"
         first = page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').first
         if errors:  # what a student sees at an unanswered exercise
             first.scroll_into_view_if_needed()
             page.wait_for_timeout(800)  # let the notebook paint the cells scrolled to
             page.screenshot(path=str(shot.with_name(shot.stem + "-exercise.png")))
         print(f"{rel}: Run All {seconds:.1f} s, {len(cells)} code cells, {len(errors)} 'not answered yet', "
-              f"{widgets} widget elements")
+              f"{widgets} widget elements, slider step to new picture "
+              f"{', '.join(f'{d * 1000:.0f} ms' for d in delays) or '(no explorer)'}")
     finally:
         page.screenshot(path=str(shot), full_page=False)
         page.close()
@@ -214,39 +288,91 @@ def test_the_lab_opens_on_chapter_one(lab):
         assert page.locator(".lm-TabBar-tab.jp-mod-current .lm-TabBar-tabLabel").first.inner_text() == Path(
             CHAPTER1).name
         assert page.locator(".jp-Launcher").count() == 0
+        # a student's lab: nbgrader's teacher menu and sidebars are not there (`make lab-teacher` has them)
+        menus = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
+        assert "Run" in menus and "Nbgrader" not in menus, menus
     finally:
         page.close()
         _shutdown_kernels(lab)
 
 
-def test_a_slider_redraws_its_explorer(lab):
-    """Chapter 1's first explorer: one step of its first slider changes the picture.
+def _deck_to_cell(page, index: int) -> None:
+    """Present the open notebook as slides (jupyterlab-slideshow) from the slide that holds cell ``index``."""
+    page.evaluate("(i) => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = i; }", index)
+    page.evaluate("() => window.jupyterapp.commands.execute('deck:start')")
 
-    The delay is printed, not asserted (speed is measured by ``make bench``; the issue's budget is 1 s).
-    """
+
+def _run_all_and_wait(page) -> None:
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    indicator = ".jp-Notebook-ExecutionIndicator[data-status='{}']"
+    page.locator(indicator.format("busy")).wait_for(timeout=30_000, state="attached")
+    page.locator(indicator.format("idle")).wait_for(timeout=120_000, state="attached")
+
+
+_ON_SCREEN = """(i) => {
+  const cell = document.querySelectorAll('.jp-Notebook .jp-Cell')[i];
+  return Array.from(cell.querySelectorAll('.widget-slider, .widget-image')).every(e => {
+    const r = e.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return r.width > 0 && r.bottom <= innerHeight && hit !== null && e.contains(hit);
+  });
+}"""
+
+
+@pytest.mark.parametrize("notebook", [p for p in STUDENT_NOTEBOOKS if _explorer_cells(p)],
+                         ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_explorers_work_on_their_slides(lab, notebook):
+    """A teacher lecturing: Run All, start the deck; each explorer's slide shows its sliders and picture, live."""
+    rel = f"{notebook.parent.name}/{notebook.name}"
+    page = lab["browser"].new_page(viewport={"width": 1366, "height": 768})
+    try:
+        page.goto(f"{lab['base']}/lab/tree/{rel}?token={lab['token']}&reset")
+        page.get_by_text("Python 3 (coursekit) | Idle").wait_for(timeout=90_000)
+        _run_all_and_wait(page)
+        for k, index in enumerate(_explorer_cells(notebook)):
+            _deck_to_cell(page, index)
+            cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+            cell.locator(".widget-slider .noUi-handle").first.wait_for(state="visible", timeout=10_000)
+            page.wait_for_timeout(500)
+            shown = page.evaluate(_ON_SCREEN, index)
+            page.screenshot(path=str(SHOTS / f"slides-{notebook.parent.name}-{notebook.stem}-{k + 1}.png"))
+            assert shown, f"{rel}: explorer {k + 1}'s slide does not show all its sliders and its picture"
+            delay = _slider_delay(page, cell)
+            assert delay < 5, f"{rel}: explorer {k + 1} did not redraw on its slide within 5 s of a slider step"
+            print(f"{rel}: explorer {k + 1} on its slide, slider step to new picture {delay * 1000:.0f} ms")
+            page.evaluate("() => window.jupyterapp.commands.execute('deck:stop')")
+    finally:
+        page.close()
+        _shutdown_kernels(lab)
+
+
+def test_a_saved_explorer_reopens_without_an_error(lab):
+    """Run, save, close and reopen Chapter 1: the explorers come back from the widget state saved with it."""
     page = lab["browser"].new_page(viewport={"width": 1366, "height": 768})
     try:
         page.goto(f"{lab['base']}/lab/tree/{CHAPTER1}?token={lab['token']}&reset")
         page.get_by_text("Python 3 (coursekit) | Idle").wait_for(timeout=90_000)
-        run_all(page)
-        explorer = page.locator(".jp-OutputArea-output .widget-hbox, .jp-OutputArea-output .widget-vbox").filter(
-            has=page.locator(".widget-image")).first
-        explorer.wait_for(timeout=120_000)
-        page.wait_for_timeout(2000)  # let Run All finish, so the kernel is free to answer the slider
-        page.get_by_text("Python 3 (coursekit) | Idle").wait_for(timeout=120_000)
-        explorer.scroll_into_view_if_needed()
-        image = explorer.locator(".widget-image").first
-        before = image.get_attribute("src")
-        handle = explorer.locator(".widget-slider .noUi-handle").first
-        handle.focus()
-        started = time.monotonic()
-        page.keyboard.press("ArrowRight")
-        while image.get_attribute("src") == before and time.monotonic() - started < 5:
-            page.wait_for_timeout(20)
-        delay = time.monotonic() - started
-        page.screenshot(path=str(SHOTS / "explorer-after-slider.png"))
-        print(f"{CHAPTER1}: first explorer redrawn {delay * 1000:.0f} ms after one slider step")
-        assert image.get_attribute("src") != before, "moving the slider did not change the picture within 5 s"
+        _run_all_and_wait(page)
+        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+        page.wait_for_timeout(1500)
+    finally:
+        page.close()
+        _shutdown_kernels(lab)
+    saved = json.loads((lab["root"] / CHAPTER1).read_text(encoding="utf-8"))
+    assert "application/vnd.jupyter.widget-state+json" in saved["metadata"].get("widgets", {}), (
+        "the widget state was not saved with the notebook (jupyter/lab/settings/overrides.json: saveState)")
+    page = lab["browser"].new_page(viewport={"width": 1366, "height": 768})
+    try:
+        page.goto(f"{lab['base']}/lab/tree/{CHAPTER1}?token={lab['token']}&reset")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        boxes = page.locator(".jp-OutputArea-output > .widget-hbox").filter(has=page.locator(".widget-image"))
+        boxes.first.wait_for(state="attached", timeout=30_000)
+        for k in range(boxes.count()):
+            boxes.nth(k).scroll_into_view_if_needed()
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(SHOTS / "reopened-chapter1.png"))
+        assert page.get_by_text("model not found").count() == 0, "a reopened explorer says 'model not found'"
+        assert boxes.count() == EXPLORERS[CHAPTER1]
     finally:
         page.close()
         _shutdown_kernels(lab)

@@ -14,6 +14,7 @@ import nbformat
 import pytest
 
 from coursekit.course import notebooks
+from tests.course.slides import check_slide_metadata
 
 CASES = [p for p in notebooks.solution_notebooks() if p.parent.name == "cases"]
 
@@ -67,9 +68,9 @@ def test_teaching_note_and_worked_answers_are_instructor_only(case):
         assert part in notes, f"{path.name}: the instructor-only cells lack {part!r}"
 
 
-def test_slide_metadata_everywhere(case):
+def test_slide_metadata(case):
     _, nb = case
-    assert all(c.metadata.get("slideshow", {}).get("slide_type") for c in nb.cells)
+    check_slide_metadata(nb)
 
 
 def test_executed_without_errors(case):

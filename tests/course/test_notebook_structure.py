@@ -13,6 +13,7 @@ import nbformat
 import pytest
 
 from coursekit.course import notebooks
+from tests.course.slides import check_slide_metadata
 
 CHAPTERS = [p for p in notebooks.solution_notebooks() if p.parent.name == "chapters"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -93,13 +94,9 @@ def test_teaching_sections_present(chapter):
     assert len(rows) >= 8, "the glossary needs English terms with their Chinese equivalents"
 
 
-def test_every_cell_has_slide_metadata(chapter):
+def test_slide_metadata(chapter):
     _, nb = chapter
-    allowed = {"slide", "subslide", "fragment", "-", "skip", "notes"}
-    for i, cell in enumerate(nb.cells):
-        kind = cell.metadata.get("slideshow", {}).get("slide_type")
-        assert kind in allowed, f"cell {i} has no RISE slide_type"
-    assert nb.cells[0].metadata["slideshow"]["slide_type"] == "slide"
+    check_slide_metadata(nb)
 
 
 def test_plots_are_titled_and_labelled(chapter):

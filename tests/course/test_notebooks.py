@@ -205,3 +205,16 @@ for _source in SOURCES:
     _name = "TestAutograde_" + re.sub(r"\W", "_", f"{_source.parent.name}_{_source.stem}")
     globals()[_name] = type(_name, (AutogradeOneNotebook,), {"source": _source})
 del _source, _name
+
+
+@pytest.mark.parametrize("path", sorted(notebooks.repo_root().glob("solutions/*/*.ipynb")), ids=lambda p: p.stem)
+def test_explorers_are_committed_with_a_static_picture(path):
+    """Issue 11: an export, GitHub or a reopened notebook shows each explorer's first picture, not ``HBox(…``."""
+    nb = nbformat.read(path, as_version=4)
+    shown = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()
+             and re.search(r"_explorer\(", c.source.strip().splitlines()[-1])]
+    assert shown, f"{path.name} shows no explorer"
+    for cell in shown:
+        data = [o.get("data", {}) for o in cell.outputs if o.output_type in ("execute_result", "display_data")]
+        assert any("image/png" in d for d in data), f"{path.name}: {cell.source!r} has no static picture"
+        assert not any(d.get("text/plain", "").startswith(("HBox", "VBox")) for d in data)

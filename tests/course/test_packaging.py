@@ -3,10 +3,12 @@ a student install leaves the teacher's tools out."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import yaml
 
@@ -74,7 +76,7 @@ def test_constraints_pin_every_declared_dependency():
 
 def test_makefile_has_the_documented_targets():
     makefile = (ROOT / "Makefile").read_text()
-    for target in ("lab", "test", "release", "data", "bench"):
+    for target in ("lab", "lab-teacher", "test", "release", "data", "bench"):
         assert re.search(rf"^{target}:", makefile, re.M), f"Makefile lacks `make {target}`"
     assert "make test" in (ROOT / ".ci" / "run").read_text()
 
@@ -85,7 +87,7 @@ def test_teacher_tools_are_an_extra():
     assert "nbgrader" in {_name(r) for r in extras["teacher"]}
     assert "nbgrader" not in {_name(r) for r in project["dependencies"]}, "a student install needs no nbgrader"
     assert "teacher" in _extras_included(extras["dev"]), "dev must include the teacher extra"
-    assert "jupyterlab-rise" in {_name(r) for r in project["dependencies"]}, "slides (RISE) are for everyone"
+    assert "jupyterlab-slideshow" in {_name(r) for r in project["dependencies"]}, "slides are for everyone"
 
 
 def test_student_layers_import_without_nbgrader():
@@ -93,3 +95,16 @@ def test_student_layers_import_without_nbgrader():
             "coursekit.plotting; assert 'nbgrader' not in sys.modules, 'a student layer imports nbgrader'")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_student_lab_turns_off_every_nbgrader_part():
+    """`make lab` reads jupyter/student: every server extension nbgrader enables, and its lab extension, are off."""
+    enabled = json.loads(Path(sys.prefix, "etc", "jupyter", "jupyter_server_config.d", "nbgrader.json").read_text())
+    student = json.loads((ROOT / "jupyter" / "student" / "jupyter_server_config.json").read_text())
+    turned_on = {name for name, on in enabled["ServerApp"]["jpserver_extensions"].items() if on}
+    assert turned_on and student["ServerApp"]["jpserver_extensions"] == dict.fromkeys(turned_on, False)
+    page = json.loads((ROOT / "jupyter" / "student" / "labconfig" / "page_config.json").read_text())
+    lab_extension = json.loads(Path(sys.prefix, "share", "jupyter", "labextensions", "@jupyter", "nbgrader",
+                                    "package.json").read_text())["name"]
+    assert page["disabledExtensions"] == {lab_extension: True}
+    assert "JUPYTER_CONFIG_PATH=$(STUDENT_CONFIG)" in (ROOT / "Makefile").read_text()

@@ -107,7 +107,7 @@ def test_care_plan_explorer_slider_moves():
     assert ex.ax.get_ylim()[1] >= max(ex.results["payback"].values())
     net = -160_000 + (75 * 1_500 - 45_000) + 15_000
     assert ex.results["net_value"] == pytest.approx(net)
-    assert "— each" in ex.summary.value and f"-${-net:,.0f}" in ex.summary.value
+    assert "— each" in ex.summary.value and f"USD -{-net:,.0f}" in ex.summary.value
 
 
 def test_care_plan_explorer_caps_retention_at_one():

@@ -927,30 +927,35 @@ def coupon_explorer(face_value_per_list: float = 35.0, redemption_rate: float = 
         if not artists:
             artists["bars"] = ax.bar(labels, heights, color=[plotting.PALETTE[1], plotting.PALETTE[0]])
             plotting.money_axis(ax)
-            plotting.label(ax, "Yearly cost of one loyal customer's coupons", "Who pays", "US$ per customer per year")
+            plotting.label(ax, "Yearly cost of one loyal customer's coupons", "Who pays", "USD per customer per year")
+            # What the store earns from the customer and the lift it needs, on the picture (weekly spend moves it).
+            artists["need"] = ax.text(0.98, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=9,
+                                      bbox={"facecolor": "white", "edgecolor": "0.8", "boxstyle": "round"})
         else:
             for bar, h in zip(artists["bars"], heights, strict=True):
                 bar.set_height(h)
-        ax.set_ylim(0, max(50.0, max(heights) * 1.15))
+        ax.set_ylim(0, max(50.0, max(heights) * 1.4))  # headroom for the box at the top
         if cost.store_per_customer < margin:
             lift = breakeven_lift(cost.store_per_customer, margin, retention, discount_rate)
             lift_text = f"{lift * 100:.2f} points" if np.isfinite(lift) else "out of reach"
         else:
             lift = float("nan")
             lift_text = "out of reach (the coupons cost more than the margin)"
+        artists["need"].set_text(f"Store's margin on her spend: USD {margin:,.0f} a year\n"
+                                 f"retention lift to break even: {lift_text.split(' (')[0]}")
         results = {"store_per_customer": cost.store_per_customer, "manufacturer_per_customer": cost.manufacturer_cost,
                    "breakeven_lift": lift}
-        html = (f"Store pays <b>${cost.store_per_customer:,.2f}</b>, "
-                f"manufacturers <b>${cost.manufacturer_cost:,.2f}</b> "
-                f"per customer a year; annual margin ${margin:,.0f}.<br>Retention lift needed to break even: "
+        html = (f"Store pays <b>USD {cost.store_per_customer:,.2f}</b>, "
+                f"manufacturers <b>USD {cost.manufacturer_cost:,.2f}</b> "
+                f"per customer a year; annual margin USD {margin:,.0f}.<br>Retention lift needed to break even: "
                 f"<b>{lift_text}</b> (from {retention:.0%}).")
         return results, html
 
     controls = {
-        "face_value_per_list": float_slider("Coupons per list ($)", float(face_value_per_list), 0.0, 60.0, 1.0, ".0f"),
+        "face_value_per_list": float_slider("Coupons per list (USD)", float(face_value_per_list), 0.0, 60.0, 1.0, ".0f"),
         "redemption_rate": float_slider("Redemption rate", float(redemption_rate), 0.0, 1.0, 0.01),
         "manufacturer_share": float_slider("Manufacturer share", float(manufacturer_share), 0.0, 1.0, 0.05),
-        "weekly_spend": float_slider("Weekly spend ($)", float(weekly_spend), 25.0, 200.0, 5.0, ".0f"),
+        "weekly_spend": float_slider("Weekly spend (USD)", float(weekly_spend), 25.0, 200.0, 5.0, ".0f"),
     }
     return Explorer(controls, draw)
 

@@ -664,14 +664,14 @@ def repair_explorer(bucket, repairs, budget: float = 8_000.0):
         first = str(plan["net_per_month"].idxmax())
         results = {"chosen": choice.holes, "net_per_month": choice.net_per_month, "first_hole": first}
         chosen = ", ".join(_bucket.HOLE_LABELS[h] for h in choice.holes) or "nothing"
-        html = (f"Within ${budget:,.0f} a month: fix <b>{chosen}</b> (cost ${choice.cost_per_month:,.0f}, "
-                f"net gain ${choice.net_per_month:,.0f} a month).<br>Best single repair: "
+        html = (f"Within USD {budget:,.0f} a month: fix <b>{chosen}</b> (cost USD {choice.cost_per_month:,.0f}, "
+                f"net gain USD {choice.net_per_month:,.0f} a month).<br>Best single repair: "
                 f"<b>{_bucket.HOLE_LABELS[first]}</b>.")
         return results, html
 
     controls = {
-        "budget": float_slider("Monthly budget ($)", float(budget), 0.0, 30_000.0, 500.0, ",.0f"),
-        "acquisition_cost": float_slider("Cost of a new customer ($)", float(bucket.acquisition_cost), 10.0, 300.0,
+        "budget": float_slider("Monthly budget (USD)", float(budget), 0.0, 30_000.0, 500.0, ",.0f"),
+        "acquisition_cost": float_slider("Cost of a new customer (USD)", float(bucket.acquisition_cost), 10.0, 300.0,
                                          5.0, ".0f"),
     }
     return Explorer(controls, draw)

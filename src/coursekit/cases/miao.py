@@ -616,6 +616,10 @@ def alert_quality(alerts, truth, as_of, event: str = "pregnancy") -> AlertQualit
                         precision=float(precision), table=table)
 
 
+#: Fixed vertical jitter of the still-shopping strip (the same cards keep their places between redraws).
+_JITTER = np.random.default_rng(7).uniform(-0.4, 0.4, 500)
+
+
 def alarm_explorer(purchases, truth, as_of, tolerance: float = 3.0, active_days: int = 0):
     """Sliders for the store's rule: tolerance and the still-shopping check, scored against the truth.
 
@@ -633,7 +637,7 @@ def alarm_explorer(purchases, truth, as_of, tolerance: float = 3.0, active_days:
     tolerance : float, default 3.0
         Initial tolerance (cycles of silence), between 1.5 and 12.
     active_days : int, default 0
-        Initial still-shopping window in days (0 = no check), between 0 and 90.
+        Initial still-shopping window in days (0 = no check), between 0 and 240.
 
     Returns
     -------
@@ -657,33 +661,59 @@ def alarm_explorer(purchases, truth, as_of, tolerance: float = 3.0, active_days:
     last_other = past[past["category"] != "sanitary"].groupby("card_id")["date"].max()
     causes = ["pregnancy", *[e for e in MIAO_EVENTS if e != "pregnancy"], "none"]
     x = np.arange(len(causes))
+    # Days since each card's last purchase of anything else: the still-shopping check cuts this axis.
+    quiet_days = (day - last_other).dt.days
+    longest = max(float(quiet_days.max()) if len(quiet_days) else 0.0, 120.0)
 
     def draw(ax, artists, tolerance, active_days):
-        late = overdue(cycles, as_of=day, tolerance=tolerance)
+        silent = overdue(cycles, as_of=day, tolerance=tolerance)
+        late = silent
         if active_days > 0:
             recent = last_other.reindex(late.index) > day - pd.Timedelta(days=int(active_days))
             late = late[recent.fillna(False).to_numpy(dtype=bool)]
         q = alert_quality(late, truth, day)
         counts = q.table["cause"].value_counts().reindex(causes, fill_value=0).to_numpy()
+        # The cards the silence rule finds (before the check), placed by how long they have bought nothing else.
+        quiet = quiet_days.reindex(silent.index).to_numpy(dtype=float)  # NaN: never bought anything else
+        kept = quiet < active_days if active_days > 0 else np.ones(quiet.size, dtype=bool)
+        gaps = np.nan_to_num(quiet, nan=longest)
+        strip = np.column_stack([gaps, _JITTER[: gaps.size] if gaps.size <= _JITTER.size else
+                                 np.resize(_JITTER, gaps.size)])
         if not artists:
             colours = [plotting.PALETTE[2]] + [plotting.PALETTE[1]] * (len(causes) - 1)
+            ax.set_position([0.09, 0.2, 0.5, 0.7])
             artists["bars"] = ax.bar(x, counts, color=colours)
-            ax.set_xticks(x, causes)
+            ax.set_xticks(x, causes, rotation=30, ha="right")
             plotting.label(ax, "Who the rule alerts, by what really happened", "Cause of the silence", "Alerted cards")
+            side = ax.figure.add_axes([0.68, 0.2, 0.29, 0.7])
+            artists["dots"] = side.scatter(strip[:, 0], strip[:, 1], s=14)
+            artists["cut"] = side.axvline(active_days, color=plotting.PALETTE[3], linestyle="--", linewidth=1)
+            side.set_xlim(-5, longest * 1.05)
+            side.set_ylim(-0.6, 0.6)
+            side.set_yticks([])
+            plotting.label(side, "Still shopping?", "Days since any other purchase", "Silent cards")
+            side.title.set_fontsize(10)
+            artists["side"] = side
         else:
             for bar, h in zip(artists["bars"], counts, strict=True):
                 bar.set_height(h)
+            artists["dots"].set_offsets(strip)
+            artists["cut"].set_xdata([active_days, active_days])
+        artists["dots"].set_facecolor([plotting.PALETTE[2] if k else "0.75" for k in kept])
+        artists["cut"].set_visible(active_days > 0)
         ax.set_ylim(0, max(5, counts.max() * 1.15))
         results = {"alerts": q.alerts, "true_alarms": q.true_alarms, "false_alarms": q.false_alarms,
                    "missed": q.missed, "precision": q.precision}
         precision = "n/a" if q.alerts == 0 else f"{q.precision:.0%}"
         html = (f"<b>{q.alerts}</b> alerts: <b>{q.true_alarms}</b> pregnancies, <b>{q.false_alarms}</b> false alarms "
-                f"(precision {precision}); {q.missed} pregnancies going on were not alerted")
+                f"(precision {precision}); {q.missed} pregnancies going on were not alerted.<br>"
+                f"Still-shopping check: {'off' if active_days == 0 else f'{int(active_days)} days'}; "
+                f"{int((~kept).sum())} of the {gaps.size} silent cards dropped (grey dots, right).")
         return results, html
 
     controls = {
         "tolerance": float_slider("Silence (cycles)", float(tolerance), 1.5, 12.0, 0.5, ".1f"),
-        "active_days": int_slider("Still shopping (days, 0=off)", int(active_days), 0, 90, 5),
+        "active_days": int_slider("Still shopping (days, 0=off)", int(active_days), 0, 240, 5),
     }
     return Explorer(controls, draw)
 

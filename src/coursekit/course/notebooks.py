@@ -100,7 +100,8 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 def _drop_widget_views(nb) -> None:
     """Remove live-widget views from the outputs (their model ids are random and,
-    without stored widget state, a saved view shows nothing); the text form stays."""
+    without stored widget state, a saved view shows nothing); the static picture
+    (an explorer's ``image/png``, for exports, GitHub and a reopened notebook) and the text form stay."""
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(WIDGET_VIEW, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 
 import ipywidgets as W
@@ -12,18 +13,30 @@ from coursekit import plotting
 
 __all__ = ["Explorer", "float_slider", "int_slider"]
 
-_SLIDER_STYLE = {"description_width": "170px"}
-_LAYOUT = W.Layout(width="460px")
+#: Width of one character of a slider label in JupyterLab's UI font (13 px sans-serif), generously:
+#: the browser tests check that no label is cut short at 1366 x 768.
+_CHAR_PX = 7.6
+#: The slider's track and its value readout, beside the label.
+_TRACK_PX, _READOUT_PX = 190, 90
 
 
 def float_slider(description, value, lo, hi, step, fmt=".2f"):
     return W.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
-                         readout_format=fmt, continuous_update=False, style=_SLIDER_STYLE, layout=_LAYOUT)
+                         readout_format=fmt, continuous_update=False)
 
 
 def int_slider(description, value, lo, hi, step=1):
-    return W.IntSlider(value=value, min=lo, max=hi, step=step, description=description,
-                       continuous_update=False, style=_SLIDER_STYLE, layout=_LAYOUT)
+    return W.IntSlider(value=value, min=lo, max=hi, step=step, description=description, continuous_update=False)
+
+
+def _fit_labels(controls) -> int:
+    """Give every control the same label width, wide enough for the longest label; return the column width."""
+    label = max(120, min(300, round(max(len(c.description) for c in controls) * _CHAR_PX) + 12))
+    width = label + _TRACK_PX + _READOUT_PX
+    for control in controls:
+        control.style.description_width = f"{label}px"
+        control.layout.width = f"{width}px"
+    return width
 
 
 class Explorer:
@@ -54,12 +67,17 @@ class Explorer:
         self.figure.subplots_adjust(left=0.15, right=0.97, bottom=0.13, top=0.9)
         self._canvas = FigureCanvasAgg(self.figure)
         self.ax = self.figure.add_subplot()
-        self.image = W.Image(format="png")
-        self.summary = W.HTML()
+        # The picture shrinks with a narrow window instead of being cut off.
+        self.image = W.Image(format="png", layout=W.Layout(max_width="100%", height="auto"))
         self.results: dict = {}
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        self.widget = W.HBox([W.VBox(list(self.controls.values()) + [self.summary]), self.image])
+        column = _fit_labels(self.controls.values())
+        self.summary = W.HTML(layout=W.Layout(width=f"{column}px"))
+        # The controls keep their width; on a narrow window the picture wraps below them.
+        self.widget = W.HBox(
+            [W.VBox(list(self.controls.values()) + [self.summary], layout=W.Layout(flex="0 0 auto")), self.image],
+            layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
         self.refresh()
 
     def values(self) -> dict:
@@ -94,9 +112,25 @@ class Explorer:
         # Straight to the Agg canvas (savefig adds ~20 ms of bookkeeping); light PNG compression.
         self._canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
         self.image.value = buffer.getvalue()
-        self.summary.value = html
+        # ipywidgets gives HTML the line height of a slider row; a summary reads better set like text.
+        self.summary.value = f'<div style="line-height: 1.45">{html}</div>'
+
+    def static_png(self) -> bytes:
+        """The current picture as a compact PNG (the live image is encoded for speed, not size)."""
+        buffer = io.BytesIO()
+        self._canvas.print_png(buffer)
+        return buffer.getvalue()
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        """The live widget, plus the picture as it is now for everything that cannot run widgets.
+
+        JupyterLab shows the widget; an HTML export, GitHub or a notebook reopened without its
+        kernel falls back on the ``image/png`` (the first picture) instead of the widget's text.
+        """
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data["image/png"] = base64.b64encode(self.static_png()).decode("ascii")
+        data["text/plain"] = "An explorer: run the notebook in JupyterLab to move its sliders."
+        return bundle
 
 

@@ -75,6 +75,9 @@ def _draw_response(ax, artists, threshold_hours, quick_share_pct, cost_per_quick
         plotting.label(ax, "Answer faster, keep more complainers?",
                        "Share of complaints answered quickly", "Complainers who stayed")
         ax.legend(loc="lower right", fontsize=8)
+        # The economics of the target, on the picture: the cost and margin sliders move it.
+        artists["money"] = ax.text(0.02, 0.97, "", transform=ax.transAxes, ha="left", va="top", fontsize=9,
+                                   bbox={"facecolor": "white", "edgecolor": "0.8", "boxstyle": "round"})
     else:
         artists["band"].set_data(_GRID, low, high)
         artists["curve"].set_ydata(curve)
@@ -104,16 +107,22 @@ def _draw_response(ax, artists, threshold_hours, quick_share_pct, cost_per_quick
         results.update(cost=float(plan["cost"]), cost_per_extra_kept=float(plan["cost_per_extra_retained"]),
                        net_value=float(plan["net_value"]))
         per = plan["cost_per_extra_retained"]
+        net = plotting.money_text(plan["net_value"])
+        money = (f"Target {target:.0%}: cost USD {plan['cost']:,.0f}\n"
+                 f"margin of the extra kept USD {plan['retained_margin']:,.0f}\nnet value USD {net}")
         if np.isfinite(per):
-            tail = (f"Speeding up {moved:,.0f} answers costs ${plan['cost']:,.0f}: "
-                    f"<b>${per:,.0f}</b> per extra customer kept; net value {plotting.money_text(plan['net_value'], '$')}.")
+            tail = (f"Speeding up {moved:,.0f} answers costs USD {plan['cost']:,.0f}: "
+                    f"<b>USD {per:,.0f}</b> per extra customer kept; net value USD {net}.")
         else:
-            tail = (f"Speeding up {moved:,.0f} answers costs ${plan['cost']:,.0f} "
+            tail = (f"Speeding up {moved:,.0f} answers costs USD {plan['cost']:,.0f} "
                     f"and keeps <b>no</b> extra customer: quick and slow answers keep the same share.")
     elif moved > 0:
+        money = "Quick answers keep fewer customers:\nspeeding up does not pay"
         tail = "Here the quick answers keep <b>fewer</b> customers than the slow ones: speeding up does not pay."
     else:
+        money = "Target at or below today's share:\nnothing to pay for (cost and margin unused)"
         tail = "The target is at or below today's share: nothing to speed up."
+    artists["money"].set_text(money)
     return results, head + tail
 
 
@@ -127,9 +136,9 @@ def response_explorer(threshold_hours=4, quick_share_pct=50, cost_per_quick=20.0
     quick_share_pct : int, default 50
         Target share of complaints answered quickly, in percent.
     cost_per_quick : float, default 20
-        Extra cost ($) of answering one slow complaint quickly.
+        Extra cost (USD) of answering one slow complaint quickly.
     margin : float, default 300
-        Margin ($) earned from each complainer who stays.
+        Margin (USD) earned from each complainer who stays.
     log : pandas.DataFrame, optional
         A complaint log with ``response_hours`` and ``stayed``; default
         :func:`coursekit.data.complaints.load_complaints`.
@@ -162,8 +171,8 @@ def response_explorer(threshold_hours=4, quick_share_pct=50, cost_per_quick=20.0
     controls = {
         "threshold_hours": int_slider("Quick means within (h)", threshold_hours, 1, 24),
         "quick_share_pct": int_slider("Target quick share (%)", quick_share_pct, 0, 100),
-        "cost_per_quick": float_slider("Extra cost per quick answer ($)", cost_per_quick, 0, 200, 5, ".0f"),
-        "margin": float_slider("Margin per customer kept ($)", margin, 0, 2000, 50, ".0f"),
+        "cost_per_quick": float_slider("Extra cost per quick answer (USD)", cost_per_quick, 0, 200, 5, ".0f"),
+        "margin": float_slider("Margin per customer kept (USD)", margin, 0, 2000, 50, ".0f"),
     }
     return Explorer(controls, partial(_draw_response, log=log))
 
@@ -206,7 +215,7 @@ def _draw_care(ax, artists, **values):
         artists["bars"] = ax.bar(x, payback, width=0.6, color=[plotting.PALETTE[i] for i in (3, 5, 2)])
         artists["even"] = ax.axhline(1.0, color=plotting.PALETTE[1], linestyle="--", label="break-even")
         ax.set_xticks(x, list(_TIERS))
-        plotting.label(ax, "Tiered care: margin kept per $1 of care", "Customer tier",
+        plotting.label(ax, "Tiered care: margin kept per USD 1 of care", "Customer tier",
                        "Margin kept / cost of care", legend=True)
     else:
         for bar, height in zip(artists["bars"], payback):
@@ -220,14 +229,14 @@ def _draw_care(ax, artists, **values):
     for tier in _TIERS:
         row = table.loc[tier]
         per = row["cost_per_extra_retained"]
-        per_text = f"${per:,.0f}" if np.isfinite(per) else "—"
+        per_text = f"USD {per:,.0f}" if np.isfinite(per) else "—"
         rows.append(f"<b>{tier}</b> ({CARE_PLAN_EXAMPLE[tier]['action']}): {row['extra_retained']:,.0f} extra kept, {per_text} each, "
-                    f"net {plotting.money_text(row['net_value'], '$')} (break-even cost ${row['break_even_cost_per_customer']:,.2f})")
+                    f"net {'USD ' + plotting.money_text(row['net_value'])} (break-even cost USD {row['break_even_cost_per_customer']:,.2f})")
     total = table.loc["total"]
     per = total["cost_per_extra_retained"]
-    per_text = f"${per:,.0f}" if np.isfinite(per) else "—"
-    html = "<br>".join(rows) + (f"<br><b>Plan</b>: cost ${total['cost']:,.0f}, {total['extra_retained']:,.0f} extra kept "
-                                f"({per_text} each), net value <b>{plotting.money_text(total['net_value'], '$')}</b>")
+    per_text = f"USD {per:,.0f}" if np.isfinite(per) else "—"
+    html = "<br>".join(rows) + (f"<br><b>Plan</b>: cost USD {total['cost']:,.0f}, {total['extra_retained']:,.0f} extra kept "
+                                f"({per_text} each), net value <b>{'USD ' + plotting.money_text(total['net_value'])}</b>")
     return results, html
 
 
@@ -259,7 +268,7 @@ def care_plan_explorer() -> Explorer:
     for tier in _TIERS:
         base = CARE_PLAN_EXAMPLE[tier]
         lo, hi, step = limits[tier]
-        controls[f"{tier}_cost"] = float_slider(f"{tier.capitalize()}: care $ / customer", base["cost_per_customer"],
+        controls[f"{tier}_cost"] = float_slider(f"{tier.capitalize()}: care USD / customer", base["cost_per_customer"],
                                                 lo, hi, step, ".1f" if step < 1 else ".0f")
         lift = 100 * (base["retention_with"] - base["retention_without"])
         controls[f"{tier}_lift"] = float_slider(f"{tier.capitalize()}: retention lift (pts)", round(lift, 1),

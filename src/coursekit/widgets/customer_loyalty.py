@@ -74,7 +74,10 @@ def _draw_sbg(ax, artists, alpha, beta, horizon, discount_rate, margin):
         ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
         plotting.percent_axis(ax, "y")
         plotting.label(ax, "A cohort under the sBG model", "Periods since acquisition", "Share of cohort / rate")
-        ax.legend(loc="center right", fontsize=8, frameon=True, framealpha=0.85, edgecolor="none")
+        # The value of a new customer, as the legend's last line: the discount rate and the margin move it.
+        ax.plot([], [], " ", label="CLV")
+        legend = ax.legend(loc="center right", fontsize=8, frameon=True, framealpha=0.85, edgecolor="none")
+        artists["value"] = legend.get_texts()[-1]
         # A side panel with the distribution of churn probabilities across customers.
         ax.set_position([0.09, 0.13, 0.59, 0.77])
         side = ax.figure.add_axes([0.75, 0.13, 0.22, 0.77])
@@ -118,9 +121,12 @@ def _draw_sbg(ax, artists, alpha, beta, horizon, discount_rate, margin):
         "del": del_value,
         "clv": clv_value,
     }
+    artists["value"].set_text(
+        f"CLV: USD {clv_value:,.0f} (USD {margin:,.0f} a period, {discount_rate:.0%})"
+        if np.isfinite(clv_value) else f"CLV: infinite at a {discount_rate:.0%} discount rate")
     lifetime_text = (f"{lifetime:.2f} periods" if np.isfinite(lifetime)
                      else "<b>infinite</b> (alpha &le; 1: S(t) falls too slowly)")
-    value_text = (f"DEL {del_value:.2f} periods; <b>CLV</b> ${clv_value:,.0f}" if np.isfinite(del_value)
+    value_text = (f"DEL {del_value:.2f} periods; <b>CLV</b> USD {clv_value:,.0f}" if np.isfinite(del_value)
                   else "DEL and CLV infinite: with alpha &le; 1 value customers with a discount rate &gt; 0")
     html = (
         f"Average churn of a new customer: {mean_churn:.1%}; polarisation 1/(&alpha;+&beta;+1) = "
@@ -130,7 +136,7 @@ def _draw_sbg(ax, artists, alpha, beta, horizon, discount_rate, margin):
         f"Still active after {horizon} periods: <b>{share_active[-1]:.1%}</b> "
         f"(without heterogeneity: {flat_survival[-1]:.1%}).<br>"
         f"Expected lifetime within {horizon} periods: {lifetime_horizon:.2f}; unlimited: {lifetime_text}.<br>"
-        f"At {discount_rate:.0%} a period and ${margin:,.0f} a period: {value_text}."
+        f"At {discount_rate:.0%} a period and USD {margin:,.0f} a period: {value_text}."
     )
     return results, html
 
@@ -139,7 +145,7 @@ def sbg_explorer(alpha=0.704, beta=1.182, horizon=12, discount_rate=0.10, margin
     """Sliders for the sBG model: alpha, beta, the horizon, the discount rate and the margin.
 
     Defaults: the regular cohort of Fader and Hardie (2007), yearly periods, a
-    10 % discount rate and a margin of $100 a year paid at the start of every
+    10 % discount rate and a margin of USD 100 a year paid at the start of every
     year the customer is active.  Small alpha + beta means very different
     customers (a polarised cohort); large alpha + beta with the same ratio
     approaches one churn probability for everybody.
@@ -157,7 +163,7 @@ def sbg_explorer(alpha=0.704, beta=1.182, horizon=12, discount_rate=0.10, margin
         "beta": _float_slider("beta (Beta of churn)", beta, 0.1, 20.0, 0.1, ".3f"),
         "horizon": _int_slider("Horizon (periods)", horizon, 2, 60),
         "discount_rate": _float_slider("Discount rate / period", discount_rate, 0.0, 0.30, 0.01),
-        "margin": _float_slider("Margin per period ($)", margin, 0, 500, 10, ".0f"),
+        "margin": _float_slider("Margin per period (USD)", margin, 0, 500, 10, ".0f"),
     }
     return Explorer(controls, _draw_sbg)
 

@@ -105,13 +105,13 @@ def _draw_budget(ax, artists, budget, discount_rate, margin_ii):
                    for j, name in enumerate(instruments["instrument"]))
     html = (
         f"Bars: {key}; solid = optimal, pale = even split.<br>"
-        f"Budget ${budget:,.0f} at a {discount_rate:.0%} discount rate; quadrant II credited with a "
-        f"margin of ${margin_ii:,.0f} a year.<br>"
-        f"Customer equity without spend ${result.no_spend_equity:,.0f}; even split "
-        f"${result.even_split_equity:,.0f}; <b>optimal ${result.equity:,.0f}</b>.<br>"
-        f"Optimising adds <b>${result.gain:,.0f}</b> over the even split. Funded quadrants: "
+        f"Budget USD {budget:,.0f} at a {discount_rate:.0%} discount rate; quadrant II credited with a "
+        f"margin of USD {margin_ii:,.0f} a year.<br>"
+        f"Customer equity without spend USD {result.no_spend_equity:,.0f}; even split "
+        f"USD {result.even_split_equity:,.0f}; <b>optimal USD {result.equity:,.0f}</b>.<br>"
+        f"Optimising adds <b>USD {result.gain:,.0f}</b> over the even split. Funded quadrants: "
         f"<b>{', '.join(funded) if funded else 'none'}</b>.<br>"
-        f"One more dollar of budget would add about ${result.marginal_return:.2f} of customer equity."
+        f"One more dollar of budget would add about USD {result.marginal_return:.2f} of customer equity."
     )
     return results, html
 
@@ -132,9 +132,9 @@ def budget_explorer(budget=300_000.0, discount_rate=0.10, margin_ii=60.0) -> Exp
        Press, 2001.
     """
     controls = {
-        "budget": _float_slider("Retention budget ($)", budget, 0, 1_000_000, 25_000, ",.0f"),
+        "budget": _float_slider("Retention budget (USD)", budget, 0, 1_000_000, 25_000, ",.0f"),
         "discount_rate": _float_slider("Discount rate / year", discount_rate, 0.09, 0.25, 0.01),
-        "margin_ii": _float_slider("Margin credited to II ($)", margin_ii, 20, 400, 10, ".0f"),
+        "margin_ii": _float_slider("Margin credited to II (USD)", margin_ii, 20, 400, 10, ".0f"),
     }
     return Explorer(controls, _draw_budget)
 

@@ -41,9 +41,9 @@ def _draw_clv(ax, artists, monthly_revenue, margin_pct, retention, discount_rate
         artists["forever"].set_ydata([forever, forever])
     results = {"lifetime_revenue": revenue, "clv": value, "clv_infinite": forever,
                "margin_multiple": _clv.margin_multiple(retention, discount_rate)}
-    html = (f"<b>Undiscounted revenue</b> if the customer stays all {years} years: ${revenue:,.0f}<br>"
-            f"<b>CLV</b> (margin, retention, discounting; {years} years): ${value:,.0f}<br>"
-            f"<b>CLV</b> with no horizon: ${forever:,.0f} "
+    html = (f"<b>Undiscounted revenue</b> if the customer stays all {years} years: USD {revenue:,.0f}<br>"
+            f"<b>CLV</b> (margin, retention, discounting; {years} years): USD {value:,.0f}<br>"
+            f"<b>CLV</b> with no horizon: USD {forever:,.0f} "
             f"(margin multiple {results['margin_multiple']:.2f})")
     return results, html
 
@@ -56,7 +56,7 @@ def clv_explorer(monthly_revenue=1500.0, margin_pct=20.0, retention=0.8, discoun
     customer is retained (``clv(..., timing="start")``).
     """
     controls = {
-        "monthly_revenue": _float_slider("Monthly revenue ($)", monthly_revenue, 100, 5000, 100, ".0f"),
+        "monthly_revenue": _float_slider("Monthly revenue (USD)", monthly_revenue, 100, 5000, 100, ".0f"),
         "margin_pct": _float_slider("Margin (% of revenue)", margin_pct, 5, 100, 5, ".0f"),
         "retention": _float_slider("Annual retention", retention, 0.0, 0.99, 0.01),
         "discount_rate": _float_slider("Annual discount rate", discount_rate, 0.0, 0.25, 0.01),
@@ -98,9 +98,9 @@ def _draw_bucket(ax, artists, inflow, months, **rates_pct):
         best = _bucket.hole_values(b).iloc[0]
         results.update(steady_state=level, refill_cost=_bucket.refill_cost(b), best_hole=best["hole"])
         html = (f"Total churn {b.churn:.1%} a month; the bucket settles at <b>{level:,.0f}</b> customers.<br>"
-                f"Refilling it costs ${results['refill_cost']:,.0f} a month in acquisition.<br>"
+                f"Refilling it costs USD {results['refill_cost']:,.0f} a month in acquisition.<br>"
                 f"Plug first: <b>{_bucket.HOLE_LABELS[best['hole']]}</b> "
-                f"(saves ${best['saved_acquisition_per_month']:,.0f} a month).")
+                f"(saves USD {best['saved_acquisition_per_month']:,.0f} a month).")
     else:
         artists["steady"].set_visible(False)
         html = "No leaks: every customer stays and the bucket only fills."
@@ -113,8 +113,8 @@ def _draw_bucket(ax, artists, inflow, months, **rates_pct):
 def bucket_explorer(inflow=400, months=60, rates_pct=None) -> Explorer:
     """A slider per hole of the leaky bucket (monthly % of customers lost), the inflow and the horizon.
 
-    The firm starts with 10,000 customers; each earns $30 a month and a new one
-    costs $200 to acquire.
+    The firm starts with 10,000 customers; each earns USD 30 a month and a new one
+    costs USD 200 to acquire.
     """
     rates_pct = dict({hole: 1.0 for hole in _bucket.HOLES}, **(rates_pct or {}))
     controls = {hole: _float_slider(f"{_bucket.HOLE_LABELS[hole]} (%/month)", rates_pct[hole], 0, 10, 0.25)
