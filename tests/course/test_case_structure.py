@@ -14,6 +14,7 @@ import nbformat
 import pytest
 
 from coursekit.course import notebooks
+from tests.course import rules
 from tests.course.slides import check_slide_metadata
 
 CASES = [p for p in notebooks.solution_notebooks() if p.parent.name == "cases"]
@@ -42,8 +43,7 @@ def test_business_school_structure(case):
                            if c.cell_type == "markdown" and not notebooks.is_instructor_only(c))
     for heading in ("## 1. The situation", "## 2. The data", "## 3. Questions", "## Discussion questions"):
         assert heading in student_md, f"{path.name} lacks {heading!r}"
-    discussion = student_md.split("## Discussion questions", 1)[1].split("\n## ", 1)[0]
-    assert len(re.findall(r"^\d+\. \*\*", discussion, re.M)) >= 3, f"{path.name}: fewer than 3 discussion questions"
+    rules.check_discussion(nb, path.name)
 
 
 def test_autograded_questions(case):

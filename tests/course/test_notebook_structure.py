@@ -13,6 +13,7 @@ import nbformat
 import pytest
 
 from coursekit.course import notebooks
+from tests.course import rules
 from tests.course.slides import check_slide_metadata
 
 CHAPTERS = [p for p in notebooks.solution_notebooks() if p.parent.name == "chapters"]
@@ -85,13 +86,25 @@ def test_teaching_sections_present(chapter):
     assert "## Summary" in text
     assert "## References" in text
     assert "## Key terms" in text
-    discussion = text.split("## Discussion questions", 1)
-    assert len(discussion) == 2, "no discussion questions section"
-    questions = re.findall(r"^\d+\. \*\*", discussion[1].split("\n## ", 1)[0], re.M)
-    assert len(questions) >= 3, f"only {len(questions)} discussion questions"
     glossary = text.split("## Key terms", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in glossary.splitlines() if line.startswith("|") and CJK.search(line)]
     assert len(rows) >= 8, "the glossary needs English terms with their Chinese equivalents"
+
+
+def test_discussion_questions_have_answer_space_model_answers_and_rubrics(chapter):
+    path, nb = chapter
+    rules.check_discussion(nb, path.name)
+
+
+def test_sections_are_marked_core_or_optional_and_the_core_fits_90_minutes(chapter):
+    path, nb = chapter
+    rules.check_sections(nb, path.name)
+
+
+def test_at_most_half_the_exercises_are_library_calls_alone(chapter):
+    path, nb = chapter
+    library, exercises = rules.single_call_share(nb)
+    assert 2 * library <= exercises, f"{path.name}: {library} of {exercises} answers are coursekit calls alone"
 
 
 def test_slide_metadata(chapter):

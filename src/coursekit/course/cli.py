@@ -19,7 +19,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from coursekit.course import bench, grading, notebooks
+from coursekit.course import bench, glossary, grading, notebooks
 
 
 def _execute(paths) -> None:
@@ -31,6 +31,8 @@ def _execute(paths) -> None:
 
 def _generate() -> None:
     notebooks.write_case_index()
+    for path in glossary.write_key_terms(notebooks.repo_root()):
+        print(f"rendered the Key terms of {path.relative_to(notebooks.repo_root())} from the glossary")
     for assignment in notebooks.ASSIGNMENTS:
         if (notebooks.repo_root() / "solutions" / assignment).is_dir():
             for path in notebooks.generate(assignment):
