@@ -23,7 +23,6 @@ from coursekit.course import notebooks
 SOLUTIONS = sorted(notebooks.repo_root().glob("solutions/*/*.ipynb"))
 MARK = "@@graded-values@@"
 
-pytestmark = pytest.mark.slow
 
 
 def _bound_names(source: str) -> list[str]:
@@ -124,8 +123,30 @@ def test_written_forms():
     assert not written_forms(30.0) and not written_forms(0.5)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
 def test_no_graded_value_is_shown_before_the_student_computes_it(path):
     nb = nbformat.read(path, as_version=4)
     problems = shown_too_early(nb, graded_values(path))
     assert not problems, "\n".join(problems)
+
+
+def revealing_messages(nb) -> list[str]:
+    """Hidden-test messages that print a computed expected value (``f"expected about {x:,.0f}"``)."""
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "### BEGIN HIDDEN TESTS" not in cell.source:
+            continue
+        hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+        for node in ast.walk(ast.parse(hidden)):
+            if isinstance(node, ast.Assert) and isinstance(node.msg, ast.JoinedStr):
+                text = ast.get_source_segment(hidden, node.msg)
+                if re.search(r"expected|should be|correct (value|answer) is", text, re.I):
+                    found.append(text)
+    return found
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_hidden_tests_never_print_the_expected_value(path):
+    """Feedback says what is wrong (too high, a percentage, the wrong rows), not the number to copy."""
+    assert not revealing_messages(nbformat.read(path, as_version=4))
