@@ -212,7 +212,7 @@ _CONTACT_RATES = {
     "slipping_salesperson": (3.5, 2.0, 2.0, 0.8, 0.90, 8.0, 0.3),
     "shrinking": (3.0, 2.0, 4.0, 0.5, 0.95, 6.0, 0.3),
 }
-# Leave model (weak competition): logit p = a + b * extreme dissatisfaction + c * (switching pays).
+# Leave model: logit p = a + b * extreme dissatisfaction (push) + c * (switching pays: a rival offer pulls).
 _LEAVE_INTERCEPT = -3.0
 _LEAVE_EXTREME = 2.6
 _LEAVE_SWITCH_PAYS = 0.8
@@ -321,8 +321,10 @@ def make_key_accounts(n_accounts: int = DEFAULT_N_ACCOUNTS, seed: int = KEY_ACCO
        :math:`\operatorname{logit} p = -3.0 + 2.6\,x + 0.8\,s`, where :math:`x = 1` for extreme
        dissatisfaction (some satisfaction item <= 2) and :math:`s = 1` when switching would pay
        for the account (the present value of the competitor advantage over 3 years at 8 %
-       exceeds its switching cost at 0.1 k AUD an hour).  In a market with little competition
-       extreme dissatisfaction is the main reason large customers leave (R4).
+       exceeds its switching cost at 0.1 k AUD an hour).  R4 says that where competition is weak
+       extreme dissatisfaction is the main reason large customers leave; here rivals do make
+       offers (worth up to about 1,800 k AUD in present value), so the model weighs the push
+       (:math:`x`, the larger effect) and the pull (:math:`s`).
 
     Parameters
     ----------
