@@ -96,7 +96,7 @@ HOLE_LABELS: dict[str, str] = {
 
 #: Chinese labels of the holes, as they appear in the course readings.
 HOLE_LABELS_ZH: dict[str, str] = {
-    "rude_staff": "粗鲁",
+    "rude_staff": "员工态度粗鲁",
     "out_of_stock": "缺货",
     "poor_service": "服务差",
     "untrained_staff": "员工未经培训",
