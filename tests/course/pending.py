@@ -1,0 +1,26 @@
+"""Issue 12 (still open): the notebooks that do not yet keep one of its rules.
+
+Every entry is a known gap, listed so that `make test` shows it as an expected failure (xfail) rather
+than hiding it: the test still runs, and because the marker is strict, a notebook that comes to keep
+the rule fails until its entry is removed here. The list shrinks to nothing when issue 12 is done.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+#: notebook stem -> the rules it does not keep yet
+PENDING = {
+    "01_why_retention_matters": {"discussion", "sections", "first_use", "graded_values"},
+    "02_customer_database": {"discussion", "sections", "first_use", "graded_values"},
+    "03_care_and_satisfaction": {"discussion", "sections", "first_use", "graded_values"},
+    "04_customer_loyalty": {"discussion", "sections", "first_use"},
+    "05_retention_strategies": {"discussion", "sections", "first_use", "graded_values"},
+}
+
+
+def expect_gap(request, stem: str, rule: str) -> None:
+    """Mark the running test as a known gap of issue 12 when ``stem`` does not keep ``rule`` yet."""
+    stem = stem.removesuffix(".ipynb")
+    if rule in PENDING.get(stem, ()):
+        request.node.add_marker(pytest.mark.xfail(strict=True, reason=f"issue 12: {stem} does not keep rule {rule!r} yet"))
