@@ -13,9 +13,12 @@ import ast
 import json
 import math
 import re
+import tempfile
+from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 from coursekit.course import notebooks
@@ -57,8 +60,12 @@ def graded_values(path) -> dict[int, dict[str, float]]:
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
             where[len(run.cells)] = i
             run.cells.append(nbformat.v4.new_code_cell(_probe(_bound_names(cell.source))))
-    NotebookClient(run, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
-                   allow_errors=True).execute()
+    # IPC sockets, not TCP ports: this kernel starts while nbval's start on other workers, and two kernels
+    # picking the same free TCP port at once is a known start-up race ("Kernel died before replying").
+    with tempfile.TemporaryDirectory() as sockets:
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+        NotebookClient(run, km=km, timeout=300, resources={"metadata": {"path": str(path.parent)}},
+                       allow_errors=True).execute()
     values = {}
     for k, i in where.items():
         text = "".join(o.get("text", "") for o in run.cells[k].outputs if o.output_type == "stream")
