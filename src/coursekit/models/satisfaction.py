@@ -2,10 +2,12 @@ r"""Customer satisfaction (客户满意): disconfirmation, NPS, derived importan
 
 The measuring calculators of chapter 3:
 
-* :func:`disconfirmation` and :func:`satisfaction_class` -- the
-  expectation--disconfirmation view of satisfaction (客户满意): perceived
-  performance below expectation leaves a customer dissatisfied, matching it
-  satisfied, above it delighted.
+* :func:`disconfirmation` and :func:`satisfaction_class` -- satisfaction
+  (客户满意) as perceived performance compared with expectation (Kotler's
+  definition), with the comparison inferred as the gap P - E (SERVQUAL-style;
+  Oliver's 1980 model asks customers for it directly): below expectation
+  leaves a customer dissatisfied, matching it satisfied, above it delighted
+  (客户惊喜).
 * :func:`nps` and :func:`nps_by` -- the Net Promoter Score with a confidence
   interval, overall and by segment.
 * :func:`derived_importance` and :func:`ipa` -- which attributes drive
@@ -187,6 +189,13 @@ def disconfirmation(expectation, perception, scale=(1, 7)):
     what the customer expected (negative disconfirmation), a positive one that
     it exceeded it.
 
+    This is the *inferred* (subtractive) disconfirmation: expectation and
+    perception are rated separately and subtracted, as in SERVQUAL
+    (Parasuraman, Zeithaml and Berry, 1988).  Oliver (1980) measured
+    disconfirmation *subjectively*, asking customers directly whether the
+    experience was better or worse than expected; the two measures need not
+    agree.
+
     Parameters
     ----------
     expectation : float, array_like, pandas.Series or pandas.DataFrame
@@ -218,6 +227,9 @@ def disconfirmation(expectation, perception, scale=(1, 7)):
     .. [1] R. L. Oliver, "A Cognitive Model of the Antecedents and
        Consequences of Satisfaction Decisions", Journal of Marketing Research
        17(4), 460-469, 1980.
+    .. [2] A. Parasuraman, V. A. Zeithaml and L. L. Berry, "SERVQUAL: A
+       Multiple-Item Scale for Measuring Consumer Perceptions of Service
+       Quality", Journal of Retailing 64(1), 12-40, 1988.
 
     Examples
     --------
