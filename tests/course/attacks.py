@@ -1,0 +1,129 @@
+"""The answers the hidden tests were attacked with (issue 12, rules 1 and 2), kept as a catalogue.
+
+A hidden test is only as good as the wrong answers it rejects and the right answers it accepts.  Each
+entry below replays one answer against one test cell of a teacher notebook: ``code`` runs in the
+notebook's namespace just after the test cell (the solution has run, so the code may use the
+notebook's data and the solution's own values), rebinding the names the exercise asks for; then the
+test cell's code runs.  ``expect`` says whether it must ``"pass"`` (another standard convention, or a
+differently written right answer) or ``"fail"`` (a typical mistake or a cheat).  The notebook's values
+are put back afterwards, so later tests see the solution again.
+
+``tests/course/test_attacks.py`` runs the catalogue.  Add an entry whenever you fix a test that failed
+a right answer or passed a wrong one, so that the fix stays fixed.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Attack(NamedTuple):
+    """One answer replayed against one test cell."""
+
+    test: str       #: grade_id of the test cell
+    what: str       #: the answer, in a few words
+    code: str       #: rebinds the exercise's names in the notebook's namespace
+    expect: str     #: "pass" or "fail"
+
+
+ATTACKS: dict[str, list[Attack]] = {
+    "01_fedex_customer_worth": [
+        Attack("case1_expected_revenue", "the reading's printed product, kept",
+               "headline_revenue = 360_000", "fail"),
+        Attack("case1_expected_revenue", "expected life summed from year 1 (r + r² + …), not from this year",
+               "expected_years = 0.85 / 0.15; expected_revenue = 18_000 * expected_years", "fail"),
+        Attack("case1_account_clv", "start-of-year timing, where the question says end of year",
+               "clv_regular = clv.clv(2_700, 0.85, 0.10, timing='start'); value_share = clv_regular / 180_000", "fail"),
+        Attack("case1_account_clv", "revenue in place of margin",
+               "clv_regular = clv.clv(18_000, 0.85, 0.10); clv_regular_10y = clv.clv(18_000, 0.85, 0.10, periods=10); "
+               "value_share = clv_regular / 180_000", "fail"),
+        Attack("case1_account_clv", "years 0 to 9 for the 10-year horizon (off by one)",
+               "clv_regular_10y = sum(2_700 * 0.85 ** t / 1.1 ** t for t in range(0, 10))", "fail"),
+        Attack("case1_account_clv", "the CLV written out by hand as a long finite sum",
+               "clv_regular = sum(2_700 * (0.85 / 1.1) ** t for t in range(1, 400)); value_share = clv_regular / 180_000", "pass"),
+        Attack("case1_account_clv", "value_share as a percentage",
+               "value_share = 100 * clv_regular / 180_000", "fail"),
+        Attack("case1_customer_equity", "undiscounted expected lifetimes m / (1 − r)",
+               "equity_total = sum(n * rev * 12 * mr / (1 - r) for n, rev, mr, r in "
+               "[(48_000, 250, 0.18, 0.70), (15_000, 1500, 0.15, 0.85), (1_200, 12_000, 0.10, 0.93)])", "fail"),
+        Attack("case1_retention_gain", "the gain as a fraction",
+               "equity_gain_pct = equity_gain_pct / 100", "fail"),
+        Attack("case1_retention_gain", "every segment lifted by five points",
+               "equity_gain = equity_gain * 2.5", "fail"),
+        Attack("case1_acquisition_ceiling", "an existing account's CLV (first year not certain)",
+               "own_value = clv.clv(2_700, 0.85, 0.10); referral_part = 0.2 * own_value; "
+               "max_acquisition = own_value + referral_part", "fail"),
+        Attack("case1_acquisition_ceiling", "referrals counted as 0.5 signed firms (conversion ignored)",
+               "referral_part = 0.5 * own_value; max_acquisition = own_value + referral_part", "fail"),
+    ],
+    "02_leaky_bucket": [
+        Attack("case2_overall_churn", "the mean of the monthly rates instead of pooled cancellations / exposure",
+               "monthly_churn = float((monthly['cancellations'] / monthly['customers_start']).mean()); "
+               "expected_life_months = 1 / monthly_churn", "fail"),
+        Attack("case2_overall_churn", "churn as a percentage",
+               "monthly_churn = 100 * monthly_churn; expected_life_months = 1 / monthly_churn", "fail"),
+        Attack("case2_steady_state", "the hole with the most cancellations named by a wrong name",
+               "biggest_hole = 'rude_staff'", "fail"),
+        Attack("case2_steady_state", "refill priced at the margin instead of the acquisition cost",
+               "refill = 22 * monthly['new_customers'].mean()", "fail"),
+        Attack("case2_plug_first", "the biggest hole chosen, not the best net value",
+               "first_hole = 'poor_service'; first_net = service_net", "fail"),
+        Attack("case2_budget", "the best single repair alone",
+               "best_set = {first_hole}; best_net = first_net", "fail"),
+        Attack("case2_budget", "the right set written as a frozenset-built set from a list",
+               "best_set = set(list(best_set))", "pass"),
+        Attack("case2_silent_leavers", "the ratio inverted (true / estimated)",
+               "rude_ratio = 1 / rude_ratio", "fail"),
+        Attack("case2_silent_leavers", "the plan under the estimated rates kept",
+               "true_best_set = sorted(best_set)", "fail"),
+    ],
+    "03_store_that_knew": [
+        Attack("case3_cycles", "all purchases of the year, not only those up to AS_OF",
+               "_s = shop[shop['category'] == 'sanitary']; n_used = len(_s); "
+               "_c = purchases.purchase_cycles(_s, by='card_id', date='date', min_purchases=4); "
+               "n_regular = int(_c['cycle_days'].notna().sum()); median_cycle = float(_c['cycle_days'].median())", "fail"),
+        Attack("case3_first_alert", "the alert one day early (silence of exactly 3 cycles)",
+               "miao_alert_date = miao_alert_date - pd.Timedelta(days=1); days_before_birth = days_before_birth + 1", "fail"),
+        Attack("case3_first_alert", "the alert date as a string",
+               "miao_alert_date = str(miao_alert_date.date())", "fail"),
+        Attack("case3_rule_quality", "true alarms reported as false alarms",
+               "false_alarms = n_alerts - false_alarms", "fail"),
+    ],
+    "04_ken_robbs_secret": [
+        Attack("case4_nine_types", "the table transposed (usage as rows)",
+               "type_counts = type_counts.T", "fail"),
+        Attack("case4_nine_types", "every analgesic buyer classified, one-purchase buyers too",
+               "n_classified = items.loc[items['category'] == 'analgesics', 'card_id'].nunique()", "fail"),
+        Attack("case4_qualifying", "the share of the most loyal given as the share that qualifies",
+               "share_qualified = n_loyal / 1000", "fail"),
+        Attack("case4_qualifying", "the most loyal counted with the USD 25 cut",
+               "n_loyal = n_qualified - 1", "fail"),
+        Attack("case4_deepest_offer", "store-brand buyers included",
+               "_t = dicks.nine_types(items); _h = set(_t.index[_t['usage'] == 'heavy']); "
+               "deepest = sorted(_h & set(due.loc[due['category'] == 'analgesics', 'card_id'])); n_deepest = len(deepest)",
+               "fail"),
+        Attack("case4_coupon_cost", "the store's share of redemptions without the lists",
+               "store_cost = manufacturer_cost / 4", "fail"),
+        Attack("case4_breakeven", "the lift in percentage points",
+               "lift_needed = 100 * lift_needed", "fail"),
+        Attack("case4_breakeven", "the break-even retention itself, not the lift",
+               "lift_needed = 0.80 + lift_needed", "fail"),
+    ],
+    "05_small_rolls": [
+        Attack("case5_requests_by_type", "raw counts instead of a rate per 100",
+               "hits_per_100 = hits_per_100 * found['n_comments'] / 100", "fail"),
+        Attack("case5_requests_by_type", "the type with the lowest rate",
+               "top_type = str(hits_per_100.idxmin())", "fail"),
+        Attack("case5_precision_recall", "precision and recall swapped",
+               "precision, recall = recall, precision", "fail"),
+        Attack("case5_better_rule", "the truth labels of this log as the rule (answer key)",
+               "wanted = list(log.loc[truth['small_roll_request'], 'comment'].unique()[:12]); unwanted = []; "
+               "my_quality = small_rolls.rule_quality(truth['small_roll_request'], truth['small_roll_request'])", "fail"),
+        Attack("case5_better_rule", "the starting rule only (too many false hits)",
+               "wanted = list(phrases); unwanted = []; "
+               "my_quality = small_rolls.rule_quality(care.keyword_matches(log['comment'], wanted).any(axis=1), "
+               "truth['small_roll_request'])", "fail"),
+        Attack("case5_cost_of_the_unmet_need", "the gap as a difference of fractions",
+               "gap_points = gap_points / 100", "fail"),
+    ],
+}
