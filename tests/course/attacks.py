@@ -126,4 +126,68 @@ ATTACKS: dict[str, list[Attack]] = {
         Attack("case5_cost_of_the_unmet_need", "the gap as a difference of fractions",
                "gap_points = gap_points / 100", "fail"),
     ],
+    "06_bank_wrong_churn": [
+        Attack("case6_three_churns", "count churn as a percentage",
+               "count_churn_1 = 100 * count_churn_1", "fail"),
+        Attack("case6_three_churns", "balance churn weighted by end balances",
+               "balance_churn_1 = float(y1.loc[y1['closed'], 'balance_end'].sum() / y1['balance_end'].sum())", "fail"),
+        Attack("case6_three_churns", "value churn without the sharp cuts",
+               "value_churn_1 = balance_churn_1", "fail"),
+        Attack("case6_where_value_leaks", "the large customers' share of the closed accounts, not of the money",
+               "large_share_of_loss = float(y1.loc[y1['closed'], 'segment'].eq('large').mean())", "fail"),
+        Attack("case6_cut_threshold", "the threshold read as the share kept (end <= t x start)",
+               "value_churn_by_threshold = pd.Series([account_churn.value_churn(y1, 1 - t) for t in thresholds], "
+               "index=thresholds)[::-1].set_axis(thresholds)", "fail"),
+        Attack("case6_cut_threshold", "the spread over all four thresholds",
+               "spread_points = 100 * (value_churn_by_threshold.max() - value_churn_by_threshold.min())", "fail"),
+        Attack("case6_kpi_report", "closures only (balance churn) on the dashboard",
+               "kpi_by_year = pd.Series({y: account_churn.balance_churn(accounts[accounts['year'] == y]) for y in (1, 2)})",
+               "fail"),
+        Attack("case6_programme_value", "ROI as a percentage",
+               "roi_programme = 100 * roi_programme", "fail"),
+        Attack("case6_programme_value", "break-even over one year instead of three",
+               "break_even_reduction = cost_1 / (lost_to_cuts * 0.02)", "fail"),
+    ],
+    "07_six_key_accounts": [
+        Attack("case7_share_of_wallet", "the change as a difference of fractions",
+               "sow_change_points = sow_change_points / 100", "fail"),
+        Attack("case7_share_of_wallet", "shares as Series in another order (index kept)",
+               "sow_prev = sow_prev.sort_values(); sow_last = sow_last.sort_values()", "pass"),
+        Attack("case7_slipping_accounts", "slipping read from revenue (a 10% fall) instead of share of wallet",
+               "_b = accounts.set_index('account_id'); "
+               "slipping_ids = sorted(_b.index[_b['revenue_last'] <= 0.9 * _b['revenue_prev']]); "
+               "slipping_six = _b.loc[[a for a in slipping_ids if a in _b.index[:6]], 'name'].tolist()", "fail"),
+        Attack("case7_revenue_at_risk", "the whole book's share in percent",
+               "share_at_risk = 100 * share_at_risk", "fail"),
+        Attack("case7_revenue_at_risk", "last year's revenue of the six largest only",
+               "revenue_at_risk = float(accounts.head(6)['revenue_last'].sum())", "fail"),
+        Attack("case7_what_they_need", "every slipping account told to replace its manager",
+               "needs = {k: 'replace the account manager' for k in needs}", "fail"),
+        Attack("case7_switching_exposure", "held by barriers without the condition that the rival offer is worth something",
+               "held_by_barriers = exposure.loc[~exposure['switching_pays'], 'name'].tolist()",
+               "fail"),
+    ],
+    "08_satisfaction_spending": [
+        Attack("case8_hotline_change", "wave 1 minus wave 3",
+               "phone_change = -phone_change; overall_change = -overall_change", "fail"),
+        Attack("case8_retention_change", "the change as a difference of fractions",
+               "value_retention_change_points = value_retention_change_points / 100", "fail"),
+        Attack("case8_retention_change", "count retention in place of value retention",
+               "value_retention = count_retention.copy(); "
+               "value_retention_change_points = 100 * (value_retention[3] - value_retention[1])", "fail"),
+        Attack("case8_importance_by_wave", "one regression on all waves pooled, its top attribute used for every wave",
+               "_all = satisfaction.derived_importance(waves, list(hotline.HOTLINE_ATTRIBUTES))['importance']; "
+               "top_by_wave = {w: str(_all.idxmax()) for w in (1, 2, 3)}; "
+               "phone_importance = pd.Series({w: float(_all['phone_support']) for w in (1, 2, 3)})", "fail"),
+        Attack("case8_programme_roi", "CLV with the first margin counted now (start of year)",
+               "gain_clv = extra_customers * 14_000 * 1.10 / (1 + 0.10 - 0.94); "
+               "programme_roi_clv = roi.roi(gain_clv, programme_cost)", "fail"),
+        Attack("case8_programme_roi", "extra customers rounded to whole customers",
+               "extra_customers = round(extra_customers); gain = extra_customers * 14_000; "
+               "programme_roi = roi.roi(gain, programme_cost); gain_clv = extra_customers * 14_000 * 0.94 / 0.16; "
+               "programme_roi_clv = roi.roi(gain_clv, programme_cost)", "pass"),
+        Attack("case8_programme_roi", "one running year only",
+               "programme_cost = 2.0e6 + 3.5e6; programme_roi = roi.roi(gain, programme_cost); "
+               "programme_roi_clv = roi.roi(gain_clv, programme_cost)", "fail"),
+    ],
 }

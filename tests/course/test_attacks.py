@@ -2,7 +2,9 @@
 
 Each notebook runs once, in one kernel; after each attacked test cell a probe cell replays the
 catalogue's answers for it: it keeps the notebook's namespace, runs the answer's code and then the test
-cell's code, records "pass" or "fail" (with the message), and puts the namespace back.
+cell's code, records "pass" or "fail" (with the message), and puts the namespace back.  An answer
+whose own code raises is reported as "broken", so a mistake in the catalogue never counts as a test
+that rejected a wrong answer.
 """
 
 from __future__ import annotations
@@ -29,10 +31,14 @@ for _ck_i, _ck_code in enumerate({codes!r}):
     _ck_saved = dict(globals())
     try:
         exec(compile(_ck_code, "<attack>", "exec"), globals())
-        exec(compile(_ck_test, "<test cell>", "exec"), globals())
-        _ck_result = ["pass", ""]
-    except BaseException as _ck_error:  # an AssertionError, NotAnswered or a crash of the test on this answer
-        _ck_result = ["fail", f"{{type(_ck_error).__name__}}: {{_ck_error}}"]
+    except BaseException as _ck_error:  # the catalogue's code itself is wrong: not a verdict on the test
+        _ck_result = ["broken", f"the attack's code raised {{type(_ck_error).__name__}}: {{_ck_error}}"]
+    else:
+        try:
+            exec(compile(_ck_test, "<test cell>", "exec"), globals())
+            _ck_result = ["pass", ""]
+        except BaseException as _ck_error:  # an AssertionError, NotAnswered or a crash of the test on this answer
+            _ck_result = ["fail", f"{{type(_ck_error).__name__}}: {{_ck_error}}"]
     for _ck_name in [n for n in globals() if n not in _ck_saved and not n.startswith("_ck_")]:
         del globals()[_ck_name]
     globals().update({{k: v for k, v in _ck_saved.items() if not k.startswith("_ck_")}})

@@ -159,3 +159,24 @@ def revealing_messages(nb) -> list[str]:
 def test_hidden_tests_never_print_the_expected_value(path):
     """Feedback says what is wrong (too high, a percentage, the wrong rows), not the number to copy."""
     assert not revealing_messages(nbformat.read(path, as_version=4))
+
+
+def silent_hidden_asserts(nb) -> list[str]:
+    """Hidden-test asserts without a message: the student's feedback would say only "AssertionError"."""
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "### BEGIN HIDDEN TESTS" not in cell.source:
+            continue
+        hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        for node in ast.walk(ast.parse(hidden)):
+            if isinstance(node, ast.Assert) and node.msg is None:
+                found.append(f"{grade_id}: {ast.get_source_segment(hidden, node)}")
+    return found
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
+def test_every_hidden_assert_says_what_is_wrong(path, request):
+    """A failed hidden test tells the student what to check (without the number), never a bare AssertionError."""
+    expect_gap(request, path.stem, "hidden_messages")
+    assert not silent_hidden_asserts(nbformat.read(path, as_version=4))
