@@ -89,6 +89,37 @@ ATTACKS: dict[str, list[Attack]] = {
         Attack("case3_rule_quality", "true alarms reported as false alarms",
                "false_alarms = n_alerts - false_alarms", "fail"),
     ],
+    "03_care_and_satisfaction": [
+        Attack("ch3_satisfaction_classes", "no tolerance: any shortfall counts as dissatisfied",
+               "_d = guest_perceived.mean(axis=1) - guest_expected.mean(axis=1); "
+               "guest_classes = ['dissatisfied' if x < 0 else 'delighted' if x > 0 else 'satisfied' for x in _d]", "fail"),
+        Attack("ch3_delighted_share", "the share as a percentage",
+               "delighted_courtesy = 100 * delighted_courtesy", "fail"),
+        Attack("ch3_quick_stay_rate", "the Wilson interval by hand with the tables' z = 1.96",
+               "_n = len(quick); _p = quick['stayed'].mean(); _z = 1.96; "
+               "_c = (_p + _z**2 / (2 * _n)) / (1 + _z**2 / _n); "
+               "_h = _z / (1 + _z**2 / _n) * np.sqrt(_p * (1 - _p) / _n + _z**2 / (4 * _n**2)); "
+               "quick_ci = (_c - _h, _c + _h)", "pass"),
+        Attack("ch3_quick_stay_rate", "claim_inside as text",
+               "claim_inside = str(claim_inside)", "fail"),
+        Attack("ch3_response_lift", "extra_kept rounded to whole complainers",
+               "extra_kept = round(extra_kept); new_overall_rate = (log['stayed'].sum() + extra_kept) / len(log)", "pass"),
+        Attack("ch3_response_lift", "all the slow complainers who would stay, not the extra ones",
+               "extra_kept = len(slow) * log.loc[log['response_hours'] <= 4, 'stayed'].mean(); "
+               "new_overall_rate = (log['stayed'].sum() + extra_kept) / len(log)", "fail"),
+        Attack("ch3_derived_top", "the stated ranking's top given for both",
+               "top_derived = top_stated", "fail"),
+        Attack("ch3_nps_segment", "NPS as a fraction",
+               "ordinary_nps = ordinary_nps / 100; ordinary_se = ordinary_se / 100; "
+               "ordinary_ci = (ordinary_nps - 1.96 * ordinary_se, ordinary_nps + 1.96 * ordinary_se)", "fail"),
+        Attack("ch3_nps_segment", "the interval with z = 1.959964",
+               "ordinary_ci = (ordinary_nps - 1.959964 * ordinary_se, ordinary_nps + 1.959964 * ordinary_se)", "pass"),
+        Attack("ch3_nps_segment", "the standard error of a single proportion (promoters only)",
+               "ordinary_se = 100 * np.sqrt(ordinary_promoters * (1 - ordinary_promoters) / len(ordinary_scores)); "
+               "ordinary_ci = (ordinary_nps - 1.96 * ordinary_se, ordinary_nps + 1.96 * ordinary_se)", "fail"),
+        Attack("ch3_wom_breakeven", "the ratio inverted",
+               "breakeven_tells = 10 * happy / unhappy", "fail"),
+    ],
     "04_ken_robbs_secret": [
         Attack("case4_nine_types", "the table transposed (usage as rows)",
                "type_counts = type_counts.T", "fail"),
