@@ -27,6 +27,35 @@ class Attack(NamedTuple):
 
 
 ATTACKS: dict[str, list[Attack]] = {
+    "01_why_retention_matters": [
+        Attack("ch1_retention_counts", "new subscribers subtracted from the start instead of the end",
+               "retention_q = (48_000 - 6_100) / 48_000; churn_q = 1 - retention_q", "fail"),
+        Attack("ch1_retention_counts", "retention as a percentage",
+               "retention_q = 100 * retention_q; churn_q = 100 - retention_q", "fail"),
+        Attack("ch1_expected_lifetime", "lifetime counted from the next quarter (r / (1 - r))",
+               "lifetime_quarters = 0.925 / 0.075; lifetime_years = lifetime_quarters / 4", "fail"),
+        Attack("ch1_fedex_revenue", "the reading's printed product",
+               "fedex_revenue = 360_000; years_for_360k = 20", "fail"),
+        Attack("ch1_fedex_discounted", "monthly payments discounted at 8% a month",
+               "fedex_pv = float(np.sum(1500 / 1.08 ** np.arange(1, 121)))", "fail"),
+        Attack("ch1_fedex_discounted", "payments at the start of each month",
+               "fedex_pv = float(np.sum(1500 / 1.08 ** (np.arange(0, 120) / 12)))", "fail"),
+        Attack("ch1_clv_value", "the sum started at t = 0 (first margin now, the 'start' convention)",
+               "_t = np.arange(0, 500); fedex_clv = float(np.sum(3600 * (0.85 / 1.1) ** _t)); "
+               "clv_gain_pct = 100 * (float(np.sum(3600 * (0.9 / 1.1) ** _t)) / fedex_clv - 1)", "fail"),
+        Attack("ch1_clv_value", "no discounting",
+               "_t = np.arange(1, 501); fedex_clv = float(np.sum(3600 * 0.85 ** _t)); "
+               "clv_gain_pct = 100 * (float(np.sum(3600 * 0.9 ** _t)) / fedex_clv - 1)", "fail"),
+        Attack("ch1_clv_value", "the closed form instead of the sum (same number)",
+               "fedex_clv = 3600 * 0.85 / 0.25; clv_gain_pct = 100 * ((0.9 / 0.2) / (0.85 / 0.25) - 1)", "pass"),
+        Attack("ch1_clv_value", "the gain as a fraction",
+               "clv_gain_pct = clv_gain_pct / 100", "fail"),
+        Attack("ch1_hundred_swap", "old minus new (sign reversed)",
+               "profit_change = -profit_change", "fail"),
+        Attack("ch1_top20_share", "the top 20 customers instead of the top 20%",
+               "_t = data.customer_revenue().sort_values(ascending=False); top20_share = _t.iloc[:20].sum() / _t.sum()",
+               "fail"),
+    ],
     "01_fedex_customer_worth": [
         Attack("case1_expected_revenue", "the reading's printed product, kept",
                "headline_revenue = 360_000", "fail"),

@@ -8,12 +8,14 @@ def test_clv_explorer_recomputes_with_the_tested_functions():
     ex = widgets.clv_explorer()
     ex.set(monthly_revenue=1500, margin_pct=20, retention=0.85, discount_rate=0.10, years=10)
     assert ex.results["lifetime_revenue"] == clv.lifetime_revenue(1500, 10)
-    assert ex.results["clv"] == pytest.approx(clv.clv(3600, 0.85, 0.10, periods=10, timing="start"))
+    assert ex.results["clv"] == pytest.approx(clv.clv(3600, 0.85, 0.10, periods=10, timing="end"))
     before = ex.image.value
     ex.controls["retention"].value = 0.9          # a slider move redraws in place
     assert bytes(ex.image.value) != bytes(before) and bytes(ex.image.value).startswith(b"\x89PNG")
-    assert ex.results["clv"] == pytest.approx(clv.clv(3600, 0.90, 0.10, periods=10, timing="start"))
+    assert ex.results["clv"] == pytest.approx(clv.clv(3600, 0.90, 0.10, periods=10, timing="end"))
     assert "CLV" in ex.summary.value
+    # the bars are the course convention's terms: year t's margin, retained t times, discounted t years
+    assert ex.results["clv_infinite"] == pytest.approx(3600 * 0.9 / (1.1 - 0.9))
     assert ex.ax.get_title() and ex.ax.get_xlabel() and ex.ax.get_ylabel()
 
 

@@ -18,10 +18,10 @@ __all__ = ["clv_explorer", "bucket_explorer", "BENCH"]
 def _draw_clv(ax, artists, monthly_revenue, margin_pct, retention, discount_rate, years):
     annual_margin = monthly_revenue * 12 * margin_pct / 100
     t = np.arange(years)
-    # Expected discounted margin of each year: paid at the start of year t+1 if still a customer.
-    per_year = annual_margin * (retention / (1 + discount_rate)) ** t
-    value = _clv.clv(annual_margin, retention, discount_rate, periods=years, timing="start")
-    forever = _clv.clv(annual_margin, retention, discount_rate, timing="start")
+    # The course convention: year t's margin arrives at the end of year t, if the customer is still there.
+    per_year = annual_margin * (retention / (1 + discount_rate)) ** (t + 1)
+    value = _clv.clv(annual_margin, retention, discount_rate, periods=years, timing="end")
+    forever = _clv.clv(annual_margin, retention, discount_rate, timing="end")
     revenue = _clv.lifetime_revenue(monthly_revenue, years)
     edges = np.arange(years + 1) + 0.5
     if not artists:
@@ -51,9 +51,10 @@ def _draw_clv(ax, artists, monthly_revenue, margin_pct, retention, discount_rate
 def clv_explorer(monthly_revenue=1500.0, margin_pct=20.0, retention=0.8, discount_rate=0.08, years=10) -> Explorer:
     """Sliders for the CLV of one customer (FedEx-style inputs).
 
-    Annual margin = monthly revenue × 12 × margin %; the first year's margin is
-    received at the start of the relationship and each later year's only if the
-    customer is retained (``clv(..., timing="start")``).
+    Annual margin = monthly revenue × 12 × margin %.  The course's CLV convention:
+    year *t*'s margin arrives at the end of year *t*, if the customer is still there
+    (retained *t* times), so the CLV is :math:`m\,r/(1+d-r)` with no horizon
+    (``clv(..., timing="end")``, Gupta & Lehmann 2003).
     """
     controls = {
         "monthly_revenue": _float_slider("Monthly revenue (USD)", monthly_revenue, 100, 5000, 100, ".0f"),
