@@ -56,6 +56,27 @@ ATTACKS: dict[str, list[Attack]] = {
                "_t = data.customer_revenue().sort_values(ascending=False); top20_share = _t.iloc[:20].sum() / _t.sum()",
                "fail"),
     ],
+    "05_retention_strategies": [
+        Attack("ch5_quadrant_iv", "mean cuts instead of median cuts",
+               "_i = (cv > cv.mean()) & (gp > gp.mean()); n_iv = int(_i.sum()); "
+               "iv_value_share = float(cv[_i].sum() / cv.sum())", "fail"),
+        Attack("ch5_quadrant_iv", "the share of customers instead of the share of value",
+               "iv_value_share = n_iv / len(cv)", "fail"),
+        Attack("ch5_campaign_lift", "control minus treated",
+               "lift_iv, ci_iv_low, ci_iv_high = -lift_iv, -ci_iv_high, -ci_iv_low", "fail"),
+        Attack("ch5_sample_size", "unpooled variance with exact z", 
+               "from scipy.stats import norm as _norm; "
+               "n_per_arm = int(np.ceil((_norm.ppf(0.975) + _norm.ppf(0.8)) ** 2 * (0.8 * 0.2 + 0.83 * 0.17) / 0.03 ** 2)); "
+               "n_total = 2 * n_per_arm", "pass"),
+        Attack("ch5_sample_size", "pooled variance with the tables' z = 1.96 and 0.84",
+               "_pb = 0.815; n_per_arm = int(np.ceil((1.96 * np.sqrt(2 * _pb * (1 - _pb)) "
+               "+ 0.84 * np.sqrt(0.8 * 0.2 + 0.83 * 0.17)) ** 2 / 0.03 ** 2)); n_total = 2 * n_per_arm", "pass"),
+        Attack("ch5_sample_size", "a one-sided test (z = 1.645)",
+               "n_per_arm = int(np.ceil((1.645 + 0.8416) ** 2 * (0.8 * 0.2 + 0.83 * 0.17) / 0.03 ** 2)); "
+               "n_total = 2 * n_per_arm", "fail"),
+        Attack("ch5_sample_size", "both arms together given as n_per_arm",
+               "n_per_arm = 2 * n_per_arm; n_total = 2 * n_per_arm", "fail"),
+    ],
     "01_fedex_customer_worth": [
         Attack("case1_expected_revenue", "the reading's printed product, kept",
                "headline_revenue = 360_000", "fail"),
