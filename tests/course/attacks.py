@@ -56,6 +56,34 @@ ATTACKS: dict[str, list[Attack]] = {
                "_t = data.customer_revenue().sort_values(ascending=False); top20_share = _t.iloc[:20].sum() / _t.sum()",
                "fail"),
     ],
+    "04_customer_loyalty": [
+        Attack("ch4_hypotheses_banking", "the interval with z = 1.96 instead of t",
+               "_se = (h1_ci[1] - h1_ci[0]) / 2 / __import__('scipy').stats.t.ppf(0.975, int((survey['industry'] == 'banking').sum()) - 3); "
+               "h1_ci = (h1_coef - 1.96 * _se, h1_coef + 1.96 * _se)", "pass"),
+        Attack("ch4_hypotheses_banking", "the whole survey instead of the bank customers",
+               "h1_coef = float(hypotheses.loc['H1', 'coefficient']); "
+               "h1_ci = (float(hypotheses.loc['H1', 'ci_low']), float(hypotheses.loc['H1', 'ci_high']))", "fail"),
+        Attack("ch4_switching_decision", "the sunk set-up counted as a switching cost",
+               "total_cost = cost.total; npv_switch = switching.switch_is_worth_it(1500, total_cost, years=4, discount_rate=0.08).npv; "
+               "worth_without_sunk = bool(npv_switch > 0)", "fail"),
+        Attack("ch4_switching_decision", "the forfeited prepaid fees left out as if they were sunk",
+               "total_cost = cost.relevant - 1200; npv_switch = switching.switch_is_worth_it(1500, total_cost, years=4, discount_rate=0.08).npv; "
+               "worth_without_sunk = bool(npv_switch > 0)", "fail"),
+        Attack("ch4_cohort_retention", "Series divided by Series (labels aligned, NaN)",
+               "r_2022_07 = (row.iloc[1:7] / row.iloc[0:6]).to_numpy()", "fail"),
+        Attack("ch4_sbg_likelihood", "the customers still active left out",
+               "ll_regular = float(left @ np.log(p_churn))", "fail"),
+        Attack("ch4_sbg_likelihood", "the survivors counted with log S(8) (one year too many)",
+               "ll_regular = float(left @ np.log(p_churn) + survivors[-1] * np.log(s7 - p_churn[-1] * (b_ + 6) / (a_ + b_ + 7)))",
+               "fail"),
+        Attack("ch4_sbg_likelihood", "the recursion with t - 1 in the numerator (off by one)",
+               "p_churn = np.array([a_ / (a_ + b_)] + [0.0] * 6)\nfor _t in range(2, 8):\n    p_churn[_t - 1] = p_churn[_t - 2] * (b_ + _t - 1) / (a_ + b_ + _t - 1)\n"
+               "s7 = 1 - p_churn.sum(); ll_regular = float(left @ np.log(p_churn) + survivors[-1] * np.log(s7))", "fail"),
+        Attack("ch4_sbg_likelihood", "P(T=t) from the library's Beta functions (same numbers)",
+               "from scipy.special import betaln as _bl2\n_t = np.arange(1, 8)\n"
+               "p_churn = np.exp(_bl2(a_ + 1, b_ + _t - 1) - _bl2(a_, b_)); s7 = 1 - p_churn.sum(); "
+               "ll_regular = float(left @ np.log(p_churn) + survivors[-1] * np.log(s7))", "pass"),
+    ],
     "05_retention_strategies": [
         Attack("ch5_quadrant_iv", "mean cuts instead of median cuts",
                "_i = (cv > cv.mean()) & (gp > gp.mean()); n_iv = int(_i.sum()); "

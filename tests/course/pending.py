@@ -13,7 +13,7 @@ import pytest
 PENDING = {
     "01_why_retention_matters": set(),
     "02_customer_database": {"discussion", "sections", "first_use", "graded_values", "hidden_messages"},
-    "04_customer_loyalty": {"discussion", "sections", "first_use"},
+    "04_customer_loyalty": set(),
     "05_retention_strategies": set(),
 }
 

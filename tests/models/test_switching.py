@@ -45,6 +45,9 @@ def test_switching_cost_by_hand():
 def test_switching_cost_defaults_and_series_input():
     assert switching_cost().total == 0.0
     assert switching_cost(money={"sunk": 5}).total == 5.0
+    # sunk costs are felt (in total) but lost either way (not in relevant)
+    cost = switching_cost(money={"sunk": 5, "termination": 2}, hours={"sunk": 1, "learning": 2}, value_of_time=10)
+    assert (cost.total, cost.relevant) == (37.0, 22.0)
     assert switching_cost(hours={"learning": 4}, value_of_time=0).total == 0.0  # time explicitly free
     cost = switching_cost(money=pd.Series({"opportunity": 12.5}), psychological=7.5)
     assert cost.total == 20.0

@@ -7,23 +7,30 @@ time and in worry (R2, R4):
 =================  ==========  =================================================================
 barrier            Chinese     what it is (examples)
 =================  ==========  =================================================================
-``sunk``           沉没成本    investment in the current relationship that is lost on leaving:
-                               unused prepaid fees, supplier-specific equipment, accumulated
-                               points
+``sunk``           沉没成本    past investment in the current relationship that is gone whether
+                               or not the customer leaves: set-up fees paid years ago, the time
+                               spent learning the current system, equipment already written off
 ``transaction``    交易成本    searching for, comparing and setting up a new supplier: paperwork,
                                visits, negotiating, moving data and standing orders
-``learning``       转移成本    learning the new product and unlearning habits; for organisations,
-                               retraining staff and replacing equipment (R4)
+``learning``       学习成本    learning the new product and unlearning habits; for organisations,
+                               retraining staff and replacing equipment (R4; the slides call it
+                               转移成本, a word others use for switching costs in general)
 ``opportunity``    机会成本    benefits of staying that are forgone: loyalty discounts, status,
-                               volume tiers, the old supplier's knowledge of you
-``termination``    终止壁垒    exit barriers written into the relationship: early-termination
-                               fees, notice periods, awkward cancellation procedures
+                               volume tiers, points that expire on leaving, the old supplier's
+                               knowledge of you
+``termination``    终止壁垒    money lost by ending the relationship: early-termination fees,
+                               unused prepaid fees forfeited on leaving, notice periods, awkward
+                               cancellation procedures
 =================  ==========  =================================================================
 
 Time is turned into money at a value of time per hour; a psychological cost (the risk and
 uncertainty of an unknown supplier, the loss of a familiar contact) can be added as a money
-equivalent.  Sunk costs should not matter to a perfectly rational customer, yet they are felt as
-barriers (the sunk-cost effect), which is why they are on the list.
+equivalent.  Sunk costs are lost whichever way the customer decides, so they should not enter the
+decision; yet they are felt as barriers (the sunk-cost effect, Arkes & Blumer 1985), which is why
+they are on the list.  A cost that is lost *only if* the customer leaves -- prepaid fees forfeited,
+points that expire, a discount given up -- is not sunk: it is part of what switching costs
+(Burnham, Frels & Mahajan's financial switching costs).  :class:`SwitchingCost` therefore reports
+both the ``total`` the customer may feel and the decision-``relevant`` part without the sunk costs.
 
 The internet has pushed many of these costs down to "one click" (R2): comparing offers and
 signing up elsewhere is quick, so barriers built on inconvenience erode, and only value
@@ -66,7 +73,7 @@ BARRIERS = ("sunk", "transaction", "learning", "opportunity", "termination")
 BARRIER_NAMES_ZH = {
     "sunk": "沉没成本",
     "transaction": "交易成本",
-    "learning": "转移成本",
+    "learning": "学习成本",
     "opportunity": "机会成本",
     "termination": "终止壁垒",
 }
@@ -94,7 +101,11 @@ class SwitchingCost:
     psychological : float
         Money equivalent of the psychological cost.
     total : float
-        ``money + time_cost + psychological``: the money-equivalent switching cost.
+        ``money + time_cost + psychological``: the money-equivalent switching cost, as the
+        customer may feel it (sunk costs included).
+    relevant : float
+        ``total`` minus the ``sunk`` barrier (its money and its time): the part of the cost that
+        switching actually adds, which is what a switching decision should weigh.
     """
 
     table: pd.DataFrame
@@ -103,6 +114,7 @@ class SwitchingCost:
     time_cost: float
     psychological: float
     total: float
+    relevant: float
 
 
 def _by_barrier(name: str, value) -> dict:
@@ -175,14 +187,15 @@ def switching_cost(money=None, hours=None, value_of_time=None, psychological=0.0
 
     Examples
     --------
-    A household moving its current account: 40 of lost prepaid fees, a 60 early-exit charge,
-    3 hours of paperwork and 2 hours of learning a new app at 25 an hour, plus unease worth 50:
+    A household moving its current account: a 40 set-up fee paid two years ago (sunk), a 60
+    early-exit charge, 3 hours of paperwork and 2 hours of learning a new app at 25 an hour, plus
+    unease worth 50:
 
     >>> cost = switching_cost(money={"sunk": 40, "termination": 60},
     ...                       hours={"transaction": 3, "learning": 2},
     ...                       value_of_time=25, psychological=50)
-    >>> cost.money, cost.hours, cost.time_cost, cost.total
-    (100.0, 5.0, 125.0, 275.0)
+    >>> cost.money, cost.hours, cost.time_cost, cost.total, cost.relevant
+    (100.0, 5.0, 125.0, 275.0, 235.0)
     >>> cost.table["total"].tolist()
     [40.0, 75.0, 50.0, 0.0, 60.0, 50.0]
     """
@@ -223,6 +236,7 @@ def switching_cost(money=None, hours=None, value_of_time=None, psychological=0.0
         time_cost=time_cost,
         psychological=psi,
         total=money_total + time_cost + psi,
+        relevant=money_total + time_cost + psi - float(table.loc["sunk", "total"]),
     )
 
 
@@ -270,7 +284,8 @@ def switch_is_worth_it(annual_saving, switching_cost, years, discount_rate=0.0) 
         Saving per year, money units; any finite number (negative means the new supplier is
         dearer).
     switching_cost : float, array_like or SwitchingCost
-        One-off cost, money units, >= 0; a :class:`SwitchingCost` contributes its ``total``.
+        One-off cost, money units, >= 0; a :class:`SwitchingCost` contributes its ``total`` (what
+        the customer may feel); pass its ``relevant`` to leave the sunk costs out.
     years : int
         Horizon in years, a whole number >= 1.
     discount_rate : float or array_like, default 0
