@@ -56,6 +56,27 @@ ATTACKS: dict[str, list[Attack]] = {
                "_t = data.customer_revenue().sort_values(ascending=False); top20_share = _t.iloc[:20].sum() / _t.sum()",
                "fail"),
     ],
+    "02_customer_database": [
+        Attack("ch2_dedup_count", "records instead of customers",
+               "n_customers = len(contacts)", "fail"),
+        Attack("ch2_next_purchase", "the half-day cycle rounded half to even (Python's round)",
+               "next_pet_food = orders.loc[(orders['customer_id'] == 'CU00059') & (orders['category'] == 'pet_food'), "
+               "'order_date'].max() + pd.Timedelta(days=round(pet_food_cycle))", "pass"),
+        Attack("ch2_next_purchase", "the cycle added unrounded",
+               "next_pet_food = orders.loc[(orders['customer_id'] == 'CU00059') & (orders['category'] == 'pet_food'), "
+               "'order_date'].max() + pd.Timedelta(days=pet_food_cycle)", "pass"),
+        Attack("ch2_next_purchase", "the mean gap instead of the median",
+               "_d = np.sort(pd.to_datetime(orders.loc[(orders['customer_id'] == 'CU00059') & (orders['category'] == 'pet_food'), "
+               "'order_date']).unique()); pet_food_cycle = float(np.mean(np.diff(_d) / np.timedelta64(1, 'D'))); "
+               "next_pet_food = pd.Timestamp(_d[-1]) + pd.Timedelta(days=round(pet_food_cycle))", "fail"),
+        Attack("ch2_roi_payback", "in-year interpolation of the discounted cumulative gain",
+               "_c = np.cumsum([450_000 / 1.08 ** k for k in range(1, 10)]); _k = int(np.argmax(_c >= 1_200_000)); "
+               "payback_8 = _k + (1_200_000 - _c[_k - 1]) / (450_000 / 1.08 ** (_k + 1))", "pass"),
+        Attack("ch2_roi_payback", "undiscounted payback",
+               "payback_8 = 1_200_000 / 450_000 + 1e-9", "fail"),
+        Attack("ch2_roi_payback", "the total ROI divided by the years (not compounded)",
+               "idc_per_year = 3.21 / 2.73", "fail"),
+    ],
     "04_customer_loyalty": [
         Attack("ch4_hypotheses_banking", "the interval with z = 1.96 instead of t",
                "_se = (h1_ci[1] - h1_ci[0]) / 2 / __import__('scipy').stats.t.ppf(0.975, int((survey['industry'] == 'banking').sum()) - 3); "
