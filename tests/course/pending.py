@@ -1,4 +1,4 @@
-"""Issue 12 (still open): the notebooks that do not yet keep one of its rules.
+"""Known gaps of the course rules (issue 12): the notebooks that do not yet keep one of them.
 
 Every entry is a known gap, listed so that `make test` shows it as an expected failure (xfail) rather
 than hiding it: the test still runs, and because the marker is strict, a notebook that comes to keep
