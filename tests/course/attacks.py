@@ -98,7 +98,8 @@ ATTACKS: dict[str, list[Attack]] = {
                "ll_regular = float(left @ np.log(p_churn) + survivors[-1] * np.log(s7 - p_churn[-1] * (b_ + 6) / (a_ + b_ + 7)))",
                "fail"),
         Attack("ch4_sbg_likelihood", "the recursion with t - 1 in the numerator (off by one)",
-               "p_churn = np.array([a_ / (a_ + b_)] + [0.0] * 6)\nfor _t in range(2, 8):\n    p_churn[_t - 1] = p_churn[_t - 2] * (b_ + _t - 1) / (a_ + b_ + _t - 1)\n"
+               "p_churn = np.array([a_ / (a_ + b_)] + [0.0] * 6)\nfor _t in range(2, 8):\n"
+               "    p_churn[_t - 1] = p_churn[_t - 2] * (b_ + _t - 1) / (a_ + b_ + _t - 1)\n"
                "s7 = 1 - p_churn.sum(); ll_regular = float(left @ np.log(p_churn) + survivors[-1] * np.log(s7))", "fail"),
         Attack("ch4_sbg_likelihood", "P(T=t) from the library's Beta functions (same numbers)",
                "from scipy.special import betaln as _bl2\n_t = np.arange(1, 8)\n"
@@ -113,7 +114,7 @@ ATTACKS: dict[str, list[Attack]] = {
                "iv_value_share = n_iv / len(cv)", "fail"),
         Attack("ch5_campaign_lift", "control minus treated",
                "lift_iv, ci_iv_low, ci_iv_high = -lift_iv, -ci_iv_high, -ci_iv_low", "fail"),
-        Attack("ch5_sample_size", "unpooled variance with exact z", 
+        Attack("ch5_sample_size", "unpooled variance with exact z",
                "from scipy.stats import norm as _norm; "
                "n_per_arm = int(np.ceil((_norm.ppf(0.975) + _norm.ppf(0.8)) ** 2 * (0.8 * 0.2 + 0.83 * 0.17) / 0.03 ** 2)); "
                "n_total = 2 * n_per_arm", "pass"),

@@ -49,7 +49,7 @@ def _draw_clv(ax, artists, monthly_revenue, margin_pct, retention, discount_rate
 
 
 def clv_explorer(monthly_revenue=1500.0, margin_pct=20.0, retention=0.8, discount_rate=0.08, years=10) -> Explorer:
-    """Sliders for the CLV of one customer (FedEx-style inputs).
+    r"""Sliders for the CLV of one customer (FedEx-style inputs).
 
     Annual margin = monthly revenue × 12 × margin %.  The course's CLV convention:
     year *t*'s margin arrives at the end of year *t*, if the customer is still there
