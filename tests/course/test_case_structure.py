@@ -63,9 +63,11 @@ def test_autograded_questions(case):
 def test_teaching_note_and_worked_answers_are_instructor_only(case):
     path, nb = case
     notes = "\n".join(c.source for c in nb.cells if notebooks.is_instructor_only(c))
-    for part in ("Teaching note", "Learning goals", "45-minute class plan", "What students usually get wrong",
-                 "Links to the chapters", "Worked answers"):
+    for part in ("Teaching note", "What students usually get wrong", "Links to the chapters", "Worked answers"):
         assert part in notes, f"{path.name}: the instructor-only cells lack {part!r}"
+    # the older notes' goals and 45-minute plan, or the full teaching note of issue 13 (test_case_teaching_notes.py)
+    assert ("Learning goals" in notes and "45-minute class plan" in notes) or \
+        ("Learning objectives" in notes and "90-minute plan" in notes), f"{path.name}: the teaching note lacks its goals and plan"
 
 
 def test_slide_metadata(case):

@@ -1,0 +1,100 @@
+"""Issue 13: every case is a teaching case a teacher can run in a 90-minute class.
+
+The teacher's version of each case has a teaching note (``instructor-only`` cells from ``## Teaching
+note`` on) with the parts a case-method teacher needs; its two class plans are tables whose minute
+ranges run without gaps from 0 to 90 and from 0 to 45; the epilogue cites what happened next (or says
+that nothing was published). The student version holds none of it. The case header says which reading
+and chapters it draws on, how long the class is and what to prepare.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+
+from coursekit.course import notebooks
+from tests.course.pending import expect_gap
+
+ROOT = notebooks.repo_root()
+TEACHER = sorted((ROOT / "solutions" / "cases").glob("[0-9][0-9]_*.ipynb"))
+
+#: the parts of a teaching note, as ``###`` headings, in this order
+PARTS = ("Learning objectives", "Pre-class assignment", "90-minute plan", "45-minute cut", "Opening question",
+         "Discussion blocks", "Board plan", "Analysis", "Closing takeaways", "Epilogue", "Grading rubric")
+RANGE = re.compile(r"^\|\s*(\d+)\s*[–-]\s*(\d+)\s*\|")
+
+
+def teaching_note(nb) -> str:
+    cells = nb.cells
+    start = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith("## Teaching note")]
+    assert len(start) == 1, "one '## Teaching note' cell"
+    note = [c for c in cells[start[0]:] if c.cell_type == "markdown" and notebooks.is_instructor_only(c)]
+    assert note and note[0] is cells[start[0]], "the teaching note is instructor-only"
+    return "\n".join(c.source for c in note)
+
+
+def parts(text: str) -> dict[str, str]:
+    found = {}
+    for block in re.split(r"\n(?=### )", text):
+        if block.startswith("### "):
+            title, _, body = block.partition("\n")
+            found[title[4:].strip()] = body
+    return found
+
+
+def check_plan(body: str, length: int) -> None:
+    ranges = [(int(a), int(b)) for a, b in (RANGE.match(line).groups() for line in body.splitlines() if RANGE.match(line))]
+    assert ranges, "a table with minute ranges such as | 0–10 | …"
+    assert ranges[0][0] == 0 and ranges[-1][1] == length, f"the plan runs from 0 to {length} minutes, not {ranges[0][0]}–{ranges[-1][1]}"
+    for (_, end), (start, _) in zip(ranges, ranges[1:]):
+        assert start == end, f"the plan has a gap or an overlap at minute {end}"
+
+
+def check_note(nb) -> None:
+    found = parts(teaching_note(nb))
+    missing = [p for p in PARTS if p not in found or not found[p].strip()]
+    assert not missing, f"the teaching note lacks: {', '.join(missing)}"
+    check_plan(found["90-minute plan"], 90)
+    check_plan(found["45-minute cut"], 45)
+    epilogue = found["Epilogue"]
+    assert re.search(r"\(\d{4}|\d{4}\)|, \d{4}|nothing (was |has been )?published", epilogue), \
+        "the epilogue cites a published source (author, year) or says that nothing was published"
+
+
+@pytest.mark.parametrize("path", TEACHER, ids=lambda p: p.stem)
+def test_the_teaching_note_has_every_part(path, request):
+    expect_gap(request, path.stem, "teaching_note")
+    check_note(nbformat.read(path, as_version=4))
+
+
+@pytest.mark.parametrize("path", TEACHER, ids=lambda p: p.stem)
+def test_the_case_header_says_reading_chapters_time_and_preparation(path, request):
+    expect_gap(request, path.stem, "case_header")
+    header = nbformat.read(path, as_version=4).cells[0].source
+    assert re.search(r"reading R\d", header), "the header names the reading"
+    assert re.search(r"Chapters? \d", header), "the header names the chapters"
+    assert "**Class:** 90 minutes" in header, "the header gives the class length: '**Class:** 90 minutes'"
+    assert "**Prepare:**" in header, "the header says what to prepare: '**Prepare:** …'"
+
+
+@pytest.mark.parametrize("path", TEACHER, ids=lambda p: p.stem)
+def test_the_student_version_holds_no_teaching_note(path):
+    student = nbformat.read(ROOT / "cases" / path.name, as_version=4)
+    text = "\n".join(c.source for c in student.cells)
+    assert "## Teaching note" not in text
+    for part in ("### 90-minute plan", "### Board plan", "### Epilogue", "### Grading rubric", "**Model answer.**"):
+        assert part not in text, part
+
+
+def test_the_checks_catch_a_broken_note():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "## Teaching note\n\n" + "\n\n".join(f"### {p}\n\ntext (Author, 2001)" for p in PARTS),
+        metadata={"tags": ["instructor-only"]})])
+    with pytest.raises(AssertionError, match="minute ranges"):
+        check_note(nb)
+    body = "| minutes | block |\n|---|---|\n| 0–40 | a |\n| 45–90 | b |"
+    with pytest.raises(AssertionError, match="gap or an overlap at minute 40"):
+        check_plan(body, 90)
+    check_plan("| 0–45 | a |\n| 45–90 | b |", 90)
