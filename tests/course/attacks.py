@@ -72,6 +72,10 @@ ATTACKS: dict[str, list[Attack]] = {
         Attack("ch2_roi_payback", "in-year interpolation of the discounted cumulative gain",
                "_c = np.cumsum([450_000 / 1.08 ** k for k in range(1, 10)]); _k = int(np.argmax(_c >= 1_200_000)); "
                "payback_8 = _k + (1_200_000 - _c[_k - 1]) / (450_000 / 1.08 ** (_k + 1))", "pass"),
+        Attack("ch2_roi_payback", "the payback rounded to two decimals",
+               "payback_8 = round(payback_8, 2)", "pass"),
+        Attack("ch2_roi_payback", "the IDC rate as a percentage",
+               "idc_per_year = 100 * idc_per_year", "fail"),
         Attack("ch2_roi_payback", "undiscounted payback",
                "payback_8 = 1_200_000 / 450_000 + 1e-9", "fail"),
         Attack("ch2_roi_payback", "the total ROI divided by the years (not compounded)",
