@@ -10,15 +10,13 @@ that rejected a wrong answer.
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
 import nbformat
 import pytest
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
 
 from coursekit.course import notebooks
+from tests.course import kernels
 from tests.course.attacks import ATTACKS
 
 MARK = "@@attack@@"
@@ -61,17 +59,12 @@ def replay(path: Path, attacks) -> dict[tuple[str, int], list[str]]:
             run.cells.append(nbformat.v4.new_code_cell(REPLAY.format(
                 test=cell.source, codes=by_test[grade_id], mark=MARK, grade_id=grade_id)))
     assert seen == set(by_test), f"no test cell with grade_id {sorted(set(by_test) - seen)} in {path.name}"
-    with tempfile.TemporaryDirectory() as sockets:
-        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
-        NotebookClient(run, km=km, timeout=300, resources={"metadata": {"path": str(path.parent)}},
-                       allow_errors=True).execute()
+    kernels.execute(run, path.parent)
     results = {}
     for cell in run.cells:
-        for out in cell.get("outputs", []):
-            for line in out.get("text", "").splitlines() if out.output_type == "stream" else []:
-                if line.startswith(MARK):
-                    grade_id, i, outcome, message = json.loads(line[len(MARK):])
-                    results[grade_id, i] = [outcome, message]
+        for line in kernels.printed_lines(cell, MARK):
+            grade_id, i, outcome, message = json.loads(line)
+            results[grade_id, i] = [outcome, message]
     return results
 
 

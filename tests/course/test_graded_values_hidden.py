@@ -13,15 +13,12 @@ import ast
 import json
 import math
 import re
-import tempfile
-from pathlib import Path
 
 import nbformat
 import pytest
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
 
 from coursekit.course import notebooks
+from tests.course import kernels
 from tests.course.pending import expect_gap
 
 SOLUTIONS = sorted(notebooks.repo_root().glob("solutions/*/*.ipynb"))
@@ -60,17 +57,11 @@ def graded_values(path) -> dict[int, dict[str, float]]:
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
             where[len(run.cells)] = i
             run.cells.append(nbformat.v4.new_code_cell(_probe(_bound_names(cell.source))))
-    # IPC sockets, not TCP ports: this kernel starts while nbval's start on other workers, and two kernels
-    # picking the same free TCP port at once is a known start-up race ("Kernel died before replying").
-    with tempfile.TemporaryDirectory() as sockets:
-        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
-        NotebookClient(run, km=km, timeout=300, resources={"metadata": {"path": str(path.parent)}},
-                       allow_errors=True).execute()
+    kernels.execute(run, path.parent)
     values = {}
     for k, i in where.items():
-        text = "".join(o.get("text", "") for o in run.cells[k].outputs if o.output_type == "stream")
-        found = [line for line in text.splitlines() if line.startswith(MARK)]
-        values[i] = json.loads(found[0][len(MARK):]) if found else {}
+        found = kernels.printed_lines(run.cells[k], MARK)
+        values[i] = json.loads(found[0]) if found else {}
     return values
 
 
@@ -140,18 +131,26 @@ def test_no_graded_value_is_shown_before_the_student_computes_it(path, request):
     assert not problems, "\n".join(problems)
 
 
-def revealing_messages(nb) -> list[str]:
-    """Hidden-test messages that print a computed expected value (``f"expected about {x:,.0f}"``)."""
-    found = []
+def hidden_asserts(nb):
+    """(grade_id, hidden-test source, assert node) for every assert between the hidden-test markers."""
     for cell in nb.cells:
         if cell.cell_type != "code" or "### BEGIN HIDDEN TESTS" not in cell.source:
             continue
         hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         for node in ast.walk(ast.parse(hidden)):
-            if isinstance(node, ast.Assert) and isinstance(node.msg, ast.JoinedStr):
-                text = ast.get_source_segment(hidden, node.msg)
-                if re.search(r"expected|should be|correct (value|answer) is", text, re.I):
-                    found.append(text)
+            if isinstance(node, ast.Assert):
+                yield grade_id, hidden, node
+
+
+def revealing_messages(nb) -> list[str]:
+    """Hidden-test messages that print a computed expected value (``f"expected about {x:,.0f}"``)."""
+    found = []
+    for _, hidden, node in hidden_asserts(nb):
+        if isinstance(node.msg, ast.JoinedStr):
+            text = ast.get_source_segment(hidden, node.msg)
+            if re.search(r"expected|should be|correct (value|answer) is", text, re.I):
+                found.append(text)
     return found
 
 
@@ -163,16 +162,8 @@ def test_hidden_tests_never_print_the_expected_value(path):
 
 def silent_hidden_asserts(nb) -> list[str]:
     """Hidden-test asserts without a message: the student's feedback would say only "AssertionError"."""
-    found = []
-    for cell in nb.cells:
-        if cell.cell_type != "code" or "### BEGIN HIDDEN TESTS" not in cell.source:
-            continue
-        hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        for node in ast.walk(ast.parse(hidden)):
-            if isinstance(node, ast.Assert) and node.msg is None:
-                found.append(f"{grade_id}: {ast.get_source_segment(hidden, node)}")
-    return found
+    return [f"{grade_id}: {ast.get_source_segment(hidden, node)}"
+            for grade_id, hidden, node in hidden_asserts(nb) if node.msg is None]
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.stem)
