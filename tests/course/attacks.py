@@ -190,8 +190,29 @@ ATTACKS: dict[str, list[Attack]] = {
                "miao_alert_date = miao_alert_date - pd.Timedelta(days=1); days_before_birth = days_before_birth + 1", "fail"),
         Attack("case3_first_alert", "the alert date as a string",
                "miao_alert_date = str(miao_alert_date.date())", "fail"),
+        Attack("case3_alert_list", "the rule run on the whole history (December 2001), not on AS_OF",
+               "_late = shop['date'].max(); n_alerts = len(miao.silence_alerts(shop, _late, tolerance=3)); "
+               "refined = miao.silence_alerts(shop, _late, tolerance=3, active_days=30); n_alerts_active = len(refined)", "fail"),
+        Attack("case3_alert_list", "the still-shopping condition left out",
+               "refined = miao.silence_alerts(shop, AS_OF, tolerance=3); n_alerts_active = len(refined)", "fail"),
+        Attack("case3_alert_list", "a tolerance of 2 cycles",
+               "n_alerts = len(miao.silence_alerts(shop, AS_OF, tolerance=2)); "
+               "refined = miao.silence_alerts(shop, AS_OF, tolerance=2, active_days=30); n_alerts_active = len(refined)", "fail"),
+        Attack("case3_alert_list", "the stricter list written by hand from the purchases",
+               "_recent = set(shop.loc[(shop['category'] != 'sanitary') & (shop['date'] <= AS_OF) & "
+               "(shop['date'] > AS_OF - pd.Timedelta(days=30)), 'card_id']); "
+               "refined = alerts[[c in _recent for c in alerts.index]]; n_alerts_active = len(refined)", "pass"),
+        Attack("case3_share_safely", "an unkeyed SHA-256 of the card number",
+               "import hashlib; shared = refined.reset_index()[['card_id', 'cycle_days', 'days_since_last']]; "
+               "shared['card_id'] = [hashlib.sha256(c.encode()).hexdigest() for c in shared['card_id']]", "fail"),
+    ],
+    "03b_the_false_alarms": [
         Attack("case3_rule_quality", "true alarms reported as false alarms",
                "false_alarms = n_alerts - false_alarms", "fail"),
+        Attack("case3_refined_rule", "precision as true alarms / all pregnancies",
+               "_t = miao.load_miao_truth(); _on = _t[(_t['start'] <= AS_OF) & (_t['end'].isna() | (_t['end'] > AS_OF)) "
+               "& (_t['event'] == 'pregnancy')]; "
+               "precision_refined = (len(refined) - false_alarms_refined) / len(_on)", "fail"),
     ],
     "03_care_and_satisfaction": [
         Attack("ch3_satisfaction_classes", "no tolerance: any shortfall counts as dissatisfied",
@@ -303,6 +324,38 @@ ATTACKS: dict[str, list[Attack]] = {
                "fail"),
     ],
     "08_satisfaction_spending": [
+        Attack("case8_wave1_ratings", "the median rating instead of the mean",
+               "phone_mean = float(wave1['phone_support'].median())", "fail"),
+        Attack("case8_wave1_ratings", "the highest-rated attribute",
+               "lowest_rated = str(wave1[list(hotline.HOTLINE_ATTRIBUTES)].mean().idxmax())", "fail"),
+        Attack("case8_wave1_priorities", "correlations in place of the regression's coefficients",
+               "importance_1 = wave1[attributes].corrwith(wave1['overall_satisfaction'])", "fail"),
+        Attack("case8_wave1_priorities", "unstandardised coefficients",
+               "importance_1 = satisfaction.derived_importance(wave1, attributes)['coefficient']", "fail"),
+        Attack("case8_wave1_priorities", "the low-importance, low-performance quadrant",
+               "_perf = wave1[attributes].mean(); "
+               "concentrate_1 = sorted(a for a in attributes if importance_1[a] < importance_1.mean() and _perf[a] < _perf.mean())", "fail"),
+        Attack("case8_wave1_priorities", "the grid computed by hand from a least-squares fit",
+               "_x = wave1[attributes].to_numpy(float); _y = wave1['overall_satisfaction'].to_numpy(float); "
+               "_b = np.linalg.lstsq(np.column_stack([np.ones(len(_y)), (_x - _x.mean(0)) / _x.std(0)]), "
+               "(_y - _y.mean()) / _y.std(), rcond=None)[0][1:]; importance_1 = pd.Series(_b, index=attributes); "
+               "_perf = wave1[attributes].mean(); "
+               "concentrate_1 = sorted(a for a in attributes if importance_1[a] >= importance_1.mean() and _perf[a] < _perf.mean())", "pass"),
+        Attack("case8_baseline_retention", "value retention without the sharp cuts",
+               "value_retention_1 = 1 - wave1.loc[wave1['closed'], 'balance_start'].sum() / wave1['balance_start'].sum()", "fail"),
+        Attack("case8_baseline_retention", "the count retention given for both",
+               "value_retention_1 = count_retention_1", "fail"),
+        Attack("case8_break_even", "CLV with the first margin counted now (start of year)",
+               "break_even_clv = programme_cost / (14_000 * 1.10 / 0.16); break_even_points = 100 * break_even_clv / 12_000", "fail"),
+        Attack("case8_break_even", "one running year only",
+               "programme_cost = 2.0e6 + 3.5e6; break_even_margin = programme_cost / 14_000; "
+               "break_even_clv = programme_cost / (14_000 * 0.94 / 0.16); break_even_points = 100 * break_even_clv / 12_000", "fail"),
+        Attack("case8_break_even", "the rise as a fraction, not percentage points",
+               "break_even_points = break_even_clv / 12_000", "fail"),
+        Attack("case8_break_even", "the points spread over one year's book only",
+               "break_even_points = 100 * break_even_clv / 6_000", "fail"),
+    ],
+    "08b_two_years_later": [
         Attack("case8_hotline_change", "wave 1 minus wave 3",
                "phone_change = -phone_change; overall_change = -overall_change", "fail"),
         Attack("case8_retention_change", "the change as a difference of fractions",

@@ -89,6 +89,53 @@ def test_the_student_version_holds_no_teaching_note(path):
         assert part not in text, part
 
 
+PART_B = sorted((ROOT / "solutions" / "cases").glob("[0-9][0-9]b_*.ipynb"))
+#: the parts of a B part's teaching note
+B_PARTS = ("When to release", "Discussion blocks", "Analysis", "Grading rubric")
+#: what part A must not read: the data its B part reveals
+REVEALED = {3: ("load_miao_truth", "alert_quality", "alarm_explorer"),
+            8: ("load_hotline_survey()", "load_hotline_truth", "load_hotline_parameters", "importance_by_wave")}
+
+
+def part_a(path_b):
+    return next(p for p in TEACHER if p.name[:2] == path_b.name[:2])
+
+
+def test_the_cases_with_a_reveal_have_a_b_part():
+    """Issue 13: the satisfaction-spending case (8) and the store-that-knew case (3) are decided before the reveal."""
+    assert sorted(int(p.name[:2]) for p in PART_B) == sorted(REVEALED)
+
+
+@pytest.mark.parametrize("path", PART_B, ids=lambda p: p.stem)
+def test_a_b_part_is_released_and_graded_on_its_own(path):
+    b = nbformat.read(path, as_version=4)
+    a_path = part_a(path)
+    header = b.cells[0].source
+    assert "**Release:**" in header and a_path.name in header, "the B header says when it is released, after which part A"
+    assert re.search(r"reading R\d", header) and "**Prepare:**" in header, "the B header names the reading and what to prepare"
+    assert any(c.metadata.get("nbgrader", {}).get("grade") for c in b.cells), "part B has its own graded exercises"
+    notes = [c.source for c in b.cells if c.cell_type == "markdown" and c.source.startswith("## Teaching note (part B)")]
+    assert len(notes) == 1 and notebooks.is_instructor_only(next(c for c in b.cells if c.source == notes[0]))
+    found = parts(notes[0])
+    missing = [p for p in B_PARTS if not found.get(p, "").strip()]
+    assert not missing, f"the part-B teaching note lacks: {', '.join(missing)}"
+    # part A announces it and plans its release
+    a_note = parts(teaching_note(nbformat.read(a_path, as_version=4)))
+    assert path.name in a_note.get("Part B", ""), "part A's teaching note has a '### Part B' section naming the B notebook"
+    assert "Part B" in a_note["90-minute plan"], "part A's 90-minute plan says when part B is released"
+    assert "part b" in a_note["45-minute cut"].lower(), "the 45-minute cut says what happens to part B"
+
+
+@pytest.mark.parametrize("path", PART_B, ids=lambda p: p.stem)
+def test_part_a_does_not_show_what_part_b_reveals(path):
+    student_a = nbformat.read(ROOT / "cases" / part_a(path).name, as_version=4)
+    code = "\n".join(c.source for c in student_a.cells if c.cell_type == "code")
+    shown = [name for name in REVEALED[int(path.name[:2])] if name in code]
+    assert not shown, f"part A's student version reads what part B reveals: {shown}"
+    student_b = nbformat.read(ROOT / "cases" / path.name, as_version=4)
+    assert "## Teaching note" not in "\n".join(c.source for c in student_b.cells)
+
+
 def test_the_checks_catch_a_broken_note():
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
         "## Teaching note\n\n" + "\n\n".join(f"### {p}\n\ntext (Author, 2001)" for p in PARTS),

@@ -1,6 +1,6 @@
 r"""Case 8 -- *When satisfaction spending doesn't pay* (reading R4).
 
-Serves the case notebook ``cases/08_satisfaction_spending.ipynb``.  It holds:
+Serves the case notebooks ``cases/08_satisfaction_spending.ipynb`` and ``cases/08b_two_years_later.ipynb``.  It holds:
 
 * the hotline-survey dataset: three survey waves of a US financial institution's large
   customers around the launch of a 24-hour telephone line -- :func:`make_hotline_survey` (the
@@ -320,13 +320,16 @@ def write_hotline_survey(directory, data: HotlineData | None = None) -> list[Pat
     return write_tables(directory, data, HotlineData, make_hotline_survey, (SURVEY_TABLE, TRUTH_TABLE, PARAMETERS_TABLE))
 
 
-def load_hotline_survey(directory=None) -> pd.DataFrame:
-    """Load the three survey waves of the financial institution's large customers.
+def load_hotline_survey(directory=None, *, waves=(1, 2, 3)) -> pd.DataFrame:
+    """Load the survey waves of the financial institution's large customers.
 
     Parameters
     ----------
     directory : str or pathlib.Path, optional
         Folder holding ``hotline_survey.csv``; the data folder by default.
+    waves : sequence of int, default (1, 2, 3)
+        The waves to return.  Part A of the case sees only ``waves=[1]``: the survey the board
+        had when it decided; part B releases waves 2 and 3.
 
     Returns
     -------
@@ -356,8 +359,28 @@ def load_hotline_survey(directory=None) -> pd.DataFrame:
     (1800, 13)
     >>> waves.groupby("wave")["phone_support"].mean().round(2).tolist()
     [3.79, 5.19, 5.82]
+    >>> load_hotline_survey(waves=[1])["wave"].unique().tolist()
+    [1]
+    >>> load_hotline_survey(waves=[4])
+    Traceback (most recent call last):
+    ...
+    ValueError: waves must be a non-empty list of survey waves from (1, 2, 3), got [4]
     """
-    return SURVEY_TABLE.read(directory)
+    chosen = _check_waves(waves)
+    frame = SURVEY_TABLE.read(directory)
+    if chosen == list(HOTLINE_USE):
+        return frame
+    return frame[frame["wave"].isin(chosen)].reset_index(drop=True)
+
+
+def _check_waves(waves) -> list[int]:
+    allowed = tuple(HOTLINE_USE)
+    if isinstance(waves, (str, bytes)) or not hasattr(waves, "__iter__"):
+        raise TypeError(f"waves must be a list of survey waves from {allowed}, got {type(waves).__name__}")
+    chosen = list(waves)
+    if not chosen or any(isinstance(w, bool) or not isinstance(w, (int, np.integer)) or w not in allowed for w in chosen):
+        raise ValueError(f"waves must be a non-empty list of survey waves from {allowed}, got {chosen!r}")
+    return sorted({int(w) for w in chosen})
 
 
 def load_hotline_truth(directory=None) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 r"""Case 3 -- *The store that knew* (reading R1).
 
-Serves the case notebook ``cases/03_store_that_knew.ipynb``.  It holds:
+Serves the case notebooks ``cases/03_store_that_knew.ipynb`` and ``cases/03b_the_false_alarms.ipynb``.  It holds:
 
 * the Miao dataset: loyalty-card purchases of a neighbourhood store, 1999-2001, in which some
   regular buyers of sanitary products stop buying them for a long time -- because of a
