@@ -37,14 +37,24 @@ def test_role_shares_of_the_other_accounts_are_exact(key):
     assert [int(others.get(r, 0)) for r in ka.KEY_ACCOUNT_ROLES] == expected.tolist()
 
 
-def test_share_of_wallet_drop_recovers_the_slipping_accounts(key):
+def test_the_true_share_of_wallet_separates_the_slipping_accounts_and_the_recorded_one_nearly(key):
     a, t = key.accounts, key.truth
+    # the true change separates the roles (issue 13: the truth is known) ...
+    assert ((t["sow_change_true"] <= -10).to_numpy() == t["slipping"].to_numpy()).all()
+    # ... the recorded one, from estimated wallets, is noisy: the 10-point rule is right for most accounts, not all
     drop = a["revenue_prev"] / a["wallet_prev"] - a["revenue_last"] / a["wallet_last"]
-    assert ((drop >= 0.10).to_numpy() == t["slipping"].to_numpy()).all()
+    flagged, slipping = (drop >= 0.10).to_numpy(), t["slipping"].to_numpy()
+    assert (flagged == slipping).mean() >= 0.8
+    assert (flagged & ~slipping).any() and (~flagged & slipping).any(), "the course's book has a false alarm and a miss"
+    # the six story accounts have exact wallets
+    assert_allclose(100 * (a["revenue_last"] / a["wallet_last"] - a["revenue_prev"] / a["wallet_prev"])[:6],
+                    t["sow_change_true"][:6], atol=0.15)
     # a revenue rule confuses shrinking businesses with slipping ones
     fall = 1 - a["revenue_last"] / a["revenue_prev"]
     shrinking = (t["role"] == "shrinking").to_numpy()
-    assert (fall[shrinking] > 0.15).all() and (drop[shrinking].abs() < 0.05).all()
+    assert (fall[shrinking] > 0.15).all() and (t["sow_change_true"][shrinking].abs() < 5).all()
+    # recorded shares of wallet stay fractions
+    assert ((a["revenue_last"] / a["wallet_last"]) <= 1).all() and ((a["revenue_prev"] / a["wallet_prev"]) <= 1).all()
 
 
 def test_truth_follows_the_leave_model(key):
@@ -55,7 +65,9 @@ def test_truth_follows_the_leave_model(key):
     logit = -3.0 + 2.6 * extreme + 0.8 * (pv > cost).to_numpy()
     assert_allclose(t["leave_probability"], np.round(1 / (1 + np.exp(-logit)), 4))
     assert (t["need"] == t["role"].map(ka.ROLE_NEED)).all()
-    assert extreme[t["slipping"].to_numpy()].all()
+    # R4's push is a tendency, not a law: some slipping accounts never rate anything <= 2, some unhappy ones stay
+    slipping = t["slipping"].to_numpy()
+    assert extreme[slipping].mean() >= 0.5 and (~extreme & slipping).any() and (extreme & ~slipping).any()
 
 
 def test_story_contacts(key):
@@ -187,7 +199,11 @@ def test_key_account_explorer_flags_the_slipping_accounts():
     ex = ka.key_account_explorer()
     truth = ka.load_key_accounts_truth()
     a = ka.load_key_accounts()
-    assert ex.results["flagged"] == truth.loc[truth["slipping"], "account_id"].tolist()
-    assert_allclose(ex.results["revenue_at_risk"], a.loc[truth["slipping"], "revenue_last"].sum())
+    drop = a["revenue_prev"] / a["wallet_prev"] - a["revenue_last"] / a["wallet_last"]
+    rule = drop >= 0.10 - 1e-12
+    assert ex.results["flagged"] == a.loc[rule, "account_id"].tolist()
+    assert_allclose(ex.results["revenue_at_risk"], a.loc[rule, "revenue_last"].sum())
+    # the recorded shares are noisy: the rule flags most slipping accounts, not exactly them
+    assert 0 < len(set(ex.results["flagged"]) ^ set(truth.loc[truth["slipping"], "account_id"])) <= 4
     ex.set(sow_drop_pts=0)
     assert len(ex.results["flagged"]) > len(truth[truth["slipping"]])

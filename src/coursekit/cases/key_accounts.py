@@ -172,13 +172,13 @@ _ITEM_MEANS = {
     #                 net  serv  new  sales price  best reev hass price_s
     "loyal_emotion": (6.0, 6.0, 5.5, 6.5, 5.0, 6.5, 2.0, 4.0, 3.0),
     "loyal_reasoned": (6.0, 5.5, 5.0, 5.0, 5.0, 4.0, 6.0, 3.0, 5.0),
-    "loyal_inertia": (4.5, 4.0, 4.0, 4.5, 3.5, 3.0, 2.0, 6.5, 3.5),
-    "slipping_unanswered": (5.0, 4.5, 1.5, 4.5, 4.0, 3.0, 6.0, 3.5, 5.0),
-    "slipping_salesperson": (5.0, 4.5, 4.5, 1.5, 4.0, 3.5, 5.5, 3.5, 4.5),
+    "loyal_inertia": (4.5, 4.0, 4.0, 4.5, 2.6, 3.0, 2.0, 6.5, 3.5),
+    "slipping_unanswered": (5.0, 4.5, 2.2, 4.5, 4.0, 3.0, 6.0, 3.5, 5.0),
+    "slipping_salesperson": (5.0, 4.5, 4.5, 2.0, 4.0, 3.5, 5.5, 3.5, 4.5),
     "shrinking": (5.5, 5.0, 5.0, 5.0, 4.5, 4.5, 3.0, 4.5, 3.5),
 }
 _ITEM_NOISE = 0.55
-_KEY_ITEM_NOISE = 0.4  # smaller noise on the item that defines a slipping role
+_KEY_ITEM_NOISE = 0.8  # noise on the item that defines a slipping role: some slipping accounts never say so
 _OVERALL_WEIGHTS = np.array([0.20, 0.20, 0.25, 0.20, 0.15])
 _OVERALL_NOISE = 0.3
 
@@ -212,6 +212,11 @@ _CONTACT_RATES = {
     "slipping_salesperson": (3.5, 2.0, 2.0, 0.8, 0.90, 8.0, 0.3),
     "shrinking": (3.0, 2.0, 4.0, 0.5, 0.95, 6.0, 0.3),
 }
+# The wallet (the account's whole telecom spend) is an estimate from the account review: recorded
+# wallet = true wallet x exp(N(0, _WALLET_ERROR)), each year, for the accounts other than the six.
+_WALLET_ERROR = 0.06
+_SOW_CAP = 0.99  # a recorded share of wallet never exceeds this (the review is capped at what we bill)
+
 # Leave model: logit p = a + b * extreme dissatisfaction (push) + c * (switching pays: a rival offer pulls).
 _LEAVE_INTERCEPT = -3.0
 _LEAVE_EXTREME = 2.6
@@ -253,6 +258,7 @@ TRUTH_TABLE = Table("key_accounts_truth.csv", [
     Column("slipping", "bool"),
     Column("need"),
     Column("leave_probability", "float", decimals=4, low=0, high=1),
+    Column("sow_change_true", "float", decimals=1),
 ])
 ACCOUNT_COLUMNS = tuple(ACCOUNTS_TABLE.names)
 CONTACT_COLUMNS = tuple(CONTACTS_TABLE.names)
@@ -304,9 +310,15 @@ def make_key_accounts(n_accounts: int = DEFAULT_N_ACCOUNTS, seed: int = KEY_ACCO
        unanswered, -0.16 with a poor salesperson, about 0 otherwise; sd 0.02-0.04); clipped to
        [0.05, 0.98].  The account's whole telecom spend (its *wallet*) is revenue / SOW and grows
        by a factor :math:`e^{g}`, :math:`g` normal (mean -0.25 for shrinking businesses, 0.02 to
-       0.05 otherwise, sd 0.04).  Last year's revenue is SOW x wallet.
-    4. **Survey items** (1-7): role means plus N(0, 0.55) noise (0.4 on the item that defines a
-       slipping role), rounded and clipped; overall satisfaction = rounded weighted mean of the
+       0.05 otherwise, sd 0.04).  Last year's revenue is SOW x wallet.  The **recorded** wallets
+       are the account reviews' estimates: true wallet x :math:`e^{\varepsilon}`,
+       :math:`\varepsilon \sim N(0, 0.06)`, each year independently, for every account but the
+       six (whose wallets are exact), and never below revenue / 0.99.  So the recorded change of
+       SOW is the true change plus noise (sd about 7 points): a 10-point rule on it misses some
+       slipping accounts and flags some steady ones.
+    4. **Survey items** (1-7): role means plus N(0, 0.55) noise (0.8 on the item that defines a
+       slipping role, so some slipping accounts never rate it <= 2; the inertia accounts rate the
+       price low, about 2.6, and stay), rounded and clipped; overall satisfaction = rounded weighted mean of the
        five satisfaction items (weights 0.20, 0.20, 0.25, 0.20, 0.15) + N(0, 0.3).
     5. **Switching items**: termination fee, migration and retraining hours lognormal around
        role medians (log-sd 0.3); competitor advantage (what the best rival offer is worth to
@@ -317,6 +329,7 @@ def make_key_accounts(n_accounts: int = DEFAULT_N_ACCOUNTS, seed: int = KEY_ACCO
        with a role probability (0.15 when requests go unanswered, 0.90-0.95 otherwise) after a
        lognormal number of days; faults and queries are almost always answered within days.
     7. **Truth**: the role, its loyalty type (:data:`ROLE_LOYALTY_TYPE`), whether it is slipping,
+       the true change of SOW,
        what it needs (:data:`ROLE_NEED`) and the probability of leaving next year,
        :math:`\operatorname{logit} p = -3.0 + 2.6\,x + 0.8\,s`, where :math:`x = 1` for extreme
        dissatisfaction (some satisfaction item <= 2) and :math:`s = 1` when switching would pay
@@ -354,7 +367,7 @@ def make_key_accounts(n_accounts: int = DEFAULT_N_ACCOUNTS, seed: int = KEY_ACCO
     --------
     >>> data = make_key_accounts(n_accounts=10, seed=1)
     >>> data.accounts.shape, data.truth.shape
-    ((10, 22), (10, 6))
+    ((10, 22), (10, 7))
     >>> data.accounts["name"].head(3).tolist()
     ['Wattle Creek Mining', 'Banksia Health', 'Bluegum Insurance']
     >>> data.truth.set_index("account_id").loc["KA04", "need"]
@@ -364,7 +377,7 @@ def make_key_accounts(n_accounts: int = DEFAULT_N_ACCOUNTS, seed: int = KEY_ACCO
     if n < len(_STORY):
         raise ValueError(f"n_accounts must be at least {len(_STORY)} (the six accounts of the story), got {n}")
     seed = check_seed(seed)
-    rng_role, rng_rev, rng_sow, rng_items, rng_switch, rng_contacts, rng_names = streams(seed, 7)
+    rng_role, rng_rev, rng_sow, rng_items, rng_switch, rng_contacts, rng_names, rng_review = streams(seed, 8)
     m = n - len(_STORY)
     # --- roles, names, industries of the other accounts
     counts = allocate(_ROLE_SHARES, m)
@@ -419,9 +432,14 @@ def make_key_accounts(n_accounts: int = DEFAULT_N_ACCOUNTS, seed: int = KEY_ACCO
     sow_prev_all = np.concatenate([story["sow_prev"], sow_prev])
     sow_last_all = np.concatenate([story["sow_last"], sow_last])
     growth_all = np.concatenate([story["growth"], growth])
-    wallet_prev = np.round(revenue_prev_all / sow_prev_all, 1)
-    wallet_last = np.round(wallet_prev * np.exp(growth_all), 1)
-    revenue_last = np.round(sow_last_all * wallet_last, 1)
+    true_wallet_prev = np.round(revenue_prev_all / sow_prev_all, 1)
+    true_wallet_last = np.round(true_wallet_prev * np.exp(growth_all), 1)
+    revenue_last = np.round(sow_last_all * true_wallet_last, 1)
+    # the recorded wallets are the account reviews' estimates (exact for the six story accounts)
+    error = np.exp(_WALLET_ERROR * rng_review.standard_normal((n, 2)))
+    error[: len(_STORY)] = 1.0
+    wallet_prev = np.round(np.maximum(true_wallet_prev * error[:, 0], revenue_prev_all / _SOW_CAP), 1)
+    wallet_last = np.round(np.maximum(true_wallet_last * error[:, 1], revenue_last / _SOW_CAP), 1)
     story_items = items_story[:, [0, 1, 2, 3, 4, 6, 7, 8, 9]]
     all_items = np.vstack([story_items, items]) if m else story_items
     all_overall = np.concatenate([items_story[:, 5], overall])
@@ -458,6 +476,7 @@ def make_key_accounts(n_accounts: int = DEFAULT_N_ACCOUNTS, seed: int = KEY_ACCO
         "slipping": [r.startswith("slipping") for r in role_all],
         "need": [ROLE_NEED[r] for r in role_all],
         "leave_probability": np.round(leave, 4),
+        "sow_change_true": np.round(100 * (sow_last_all - sow_prev_all), 1),
     })
     contacts = _make_contacts(ids, role_all, rng_contacts)
     # Number the accounts by previous-year revenue, largest first (the six story accounts lead).
@@ -570,7 +589,7 @@ def write_key_accounts(directory, data: KeyAccountsData | None = None) -> list[P
     ...     print([p.name for p in paths])
     ...     print(paths[2].read_text().splitlines()[0])
     ['key_accounts.csv', 'key_accounts_contacts.csv', 'key_accounts_truth.csv']
-    account_id,role,loyalty_type,slipping,need,leave_probability
+    account_id,role,loyalty_type,slipping,need,leave_probability,sow_change_true
     """
     return write_tables(directory, data, KeyAccountsData, make_key_accounts, (ACCOUNTS_TABLE, CONTACTS_TABLE, TRUTH_TABLE))
 
@@ -675,7 +694,9 @@ def load_key_accounts_truth(directory=None) -> pd.DataFrame:
         One row per account, in the order of :func:`load_key_accounts`: ``account_id`` (str),
         ``role`` (categorical, :data:`KEY_ACCOUNT_ROLES`), ``loyalty_type`` (categorical:
         advocate, user, comparer), ``slipping`` (bool), ``need`` (str, :data:`ROLE_NEED`) and
-        ``leave_probability`` (float, the model's chance that the account leaves next year).
+        ``leave_probability`` (float, the model's chance that the account leaves next year) and
+        ``sow_change_true`` (float, the true change of share of wallet in percentage points; the
+        recorded wallets of :func:`load_key_accounts` are estimates, so the recorded change differs).
 
     Raises
     ------
