@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
+from coursekit.cases import fedex
 from coursekit.cases.fedex import acquisition_ceiling, fedex_accounts, segment_equity
 
 
@@ -60,3 +62,24 @@ def test_acquisition_ceiling_brute_force():
         acquisition_ceiling(100, 0.5, 0.1, referrals=1, conversion_rate=1.5)
     with pytest.raises(ValueError, match="retention"):
         acquisition_ceiling(100, 1.0, 0.1)
+
+
+def test_retention_cohort_has_its_true_rate_within_sampling_noise():
+    from coursekit.models import experiments
+    cohort = fedex.retention_cohort(n_accounts=400, retention=0.85)
+    assert cohort.columns.tolist() == ["account_id", "monthly_revenue", "still_shipping"]
+    assert cohort["account_id"].is_unique and (cohort["monthly_revenue"] > 0).all()
+    low, high = experiments.wilson_interval(int(cohort["still_shipping"].sum()), len(cohort))
+    assert low < 0.85 < high
+    big = fedex.retention_cohort(n_accounts=200_000, retention=0.6, seed=3)
+    assert abs(big["still_shipping"].mean() - 0.6) < 0.005
+    pd.testing.assert_frame_equal(fedex.retention_cohort(), fedex.retention_cohort())
+    assert fedex.retention_cohort(retention=1.0)["still_shipping"].all()
+
+
+@pytest.mark.parametrize("kwargs, error", [({"n_accounts": 0}, ValueError), ({"n_accounts": 2.5}, (TypeError, ValueError)),
+                                           ({"retention": 1.2}, ValueError), ({"retention": "high"}, TypeError),
+                                           ({"seed": -1}, ValueError)])
+def test_retention_cohort_refuses_bad_arguments(kwargs, error):
+    with pytest.raises(error):
+        fedex.retention_cohort(**kwargs)

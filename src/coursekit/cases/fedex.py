@@ -8,9 +8,11 @@ base and values the base:
   business accounts by segment (not FedEx's figures);
 * :func:`segment_equity` -- the CLV of one account and the customer equity of each segment;
 * :func:`acquisition_ceiling` -- the most a firm should pay to win one account, referrals
-  included.
+  included;
+* :func:`retention_cohort` -- the cohort of regular accounts behind the segment's retention rate,
+  generated with a known true rate, so that the case can show how sure that rate is.
 
-The case has no dataset file and no explorer.
+The case has no dataset file (the cohort is generated on the fly) and no explorer.
 
 References
 ----------
@@ -27,12 +29,21 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from coursekit._validate import as_output, check_fraction, check_frame, check_number, check_scalar
+from coursekit._validate import (
+    as_output,
+    check_fraction,
+    check_frame,
+    check_number,
+    check_positive_int,
+    check_scalar,
+    check_seed,
+)
 from coursekit.models.clv import clv as _clv
 from coursekit.models.clv import profit_stream_npv
 from coursekit.models.wom import referral_value
 
-__all__ = ["FEDEX_SEGMENTS", "fedex_accounts", "segment_equity", "AcquisitionCeiling", "acquisition_ceiling"]
+__all__ = ["FEDEX_SEGMENTS", "fedex_accounts", "segment_equity", "AcquisitionCeiling", "acquisition_ceiling",
+           "COHORT_SEED", "retention_cohort"]
 
 #: Illustrative business accounts of a parcel carrier, by segment (not FedEx's figures).
 #: ``monthly_revenue`` in US$ per account, ``margin_rate`` the contribution margin as a share of
@@ -239,3 +250,65 @@ def acquisition_ceiling(annual_margin, retention, discount_rate, referrals=0.0, 
     own = profit_stream_npv(retention, discount_rate, annual_margin, horizon=horizon)
     ref = referral_value(own, referrals, conversion_rate)
     return AcquisitionCeiling(own_value=own, referral_value=ref, ceiling=as_output(np.asarray(own) + ref))
+
+
+#: Seed of the course's retention cohort (case 1, Exhibit 3).
+COHORT_SEED = 19971101
+
+
+def retention_cohort(n_accounts: int = 400, retention: float = 0.85, seed: int = COHORT_SEED) -> pd.DataFrame:
+    r"""The cohort behind a segment's retention rate: which accounts still ship a year later.
+
+    A firm does not know its retention rate; it estimates it from a cohort.  This generator draws
+    that cohort with a **known true rate**, so that the case can show how far an estimate from a
+    few hundred accounts may sit from the truth.  Model: account :math:`i` still ships a year
+    later with probability ``retention``, independently
+    (:math:`S_i \sim \text{Bernoulli}(r)`); its monthly revenue in the first year is
+    LogNormal(ln 1,500, 0.35) US$, the reading's regular customer with spread.
+
+    Parameters
+    ----------
+    n_accounts : int, default 400
+        Accounts in the cohort, >= 1.
+    retention : float, default 0.85
+        True yearly retention rate, in [0, 1].
+    seed : int, default :data:`COHORT_SEED`
+        Seed of the random stream, >= 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per account: ``account_id`` (str), ``monthly_revenue`` (float, US$) and
+        ``still_shipping`` (bool).
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``n_accounts`` is not a whole number >= 1, ``retention`` not in [0, 1] or ``seed`` not
+        a whole number >= 0.
+
+    References
+    ----------
+    .. [1] E. B. Wilson, "Probable Inference, the Law of Succession, and Statistical Inference",
+       Journal of the American Statistical Association 22(158), 209-212, 1927 (the interval the
+       case puts on the estimate).
+
+    Examples
+    --------
+    >>> cohort = retention_cohort()
+    >>> cohort.shape, cohort["still_shipping"].dtype == bool
+    ((400, 3), True)
+    >>> round(float(cohort["still_shipping"].mean()), 3)
+    0.848
+    >>> retention_cohort(n_accounts=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: n_accounts must be an integer >= 1, got 0
+    """
+    n = check_positive_int("n_accounts", n_accounts)
+    r = check_fraction("retention", retention, allow_one=True)
+    rng = np.random.default_rng(check_seed(seed))
+    still = rng.random(n) < r
+    revenue = np.round(1_500.0 * np.exp(0.35 * rng.standard_normal(n)), 2)
+    return pd.DataFrame({"account_id": [f"R{i + 1:04d}" for i in range(n)], "monthly_revenue": revenue,
+                         "still_shipping": still})
