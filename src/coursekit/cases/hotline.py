@@ -38,11 +38,11 @@ import pandas as pd
 from scipy.special import expit
 
 from coursekit import plotting
-from coursekit._validate import check_frame, check_positive_int, check_seed
+from coursekit._validate import check_frame, check_number, check_positive_int, check_seed
 from coursekit.data.sampling import scale_round, streams
 from coursekit.models import satisfaction as _sat
 from coursekit.tables import Column, Table, write_tables
-from coursekit.widgets import Explorer, int_slider
+from coursekit.widgets import Explorer, float_slider, int_slider
 
 __all__ = [
     "HOTLINE_ATTRIBUTES",
@@ -67,6 +67,7 @@ __all__ = [
     "importance_by_wave",
     "ipa_by_wave",
     "hotline_ipa_explorer",
+    "break_even_explorer",
     "DATASETS",
     "BENCH",
 ]
@@ -645,10 +646,107 @@ def hotline_ipa_explorer(frame=None):
     return Explorer({"wave": int_slider("Survey wave", 1, 1, 3)}, draw)
 
 
+def break_even_explorer(setup_cost: float = 2.0e6, running_cost: float = 3.5e6, years: int = 2, book: int = 6_000,
+                        margin: float = 14_000.0, retention: float = 0.94, discount_rate: float = 0.10,
+                        baseline: float = 0.90, respondents: int = DEFAULT_N_PER_WAVE):
+    r"""Sliders for what a service programme must achieve to pay for itself (case 8, part A).
+
+    The programme costs :math:`C = \text{set-up} + \text{years} \times \text{running cost}`.  Each
+    extra customer kept is worth one year's margin :math:`m` or its lifetime value with the course's
+    convention, :math:`m\,r/(1+d-r)`; so the programme breaks even when it keeps
+    :math:`N = C / \text{value}` extra customers, a rise of count retention of
+    :math:`100\,N / (\text{years} \times \text{book})` points in each year.  The picture sets
+    the two rises against the sampling noise of one survey wave: the half-width of the 95 %
+    interval of a retention rate ``baseline`` measured on ``respondents`` customers,
+    :math:`1.96\sqrt{p(1-p)/n}`.
+
+    Parameters
+    ----------
+    setup_cost, running_cost : float
+        US$; the running cost is a year's (initial slider value, 1-6 million).
+    years, book : int
+        Years of running cost and large customers in the book, >= 1.
+    margin : float, default 14,000
+        Yearly margin per customer kept (US$), initial slider value (5,000-30,000).
+    retention, discount_rate : float
+        Initial values of r (0.80-0.98) and d (0.05-0.20) for the lifetime value.
+    baseline : float, default 0.90
+        Today's count retention, in (0, 1).
+    respondents : int, default 600
+        Customers in one survey wave.
+
+    Returns
+    -------
+    coursekit.widgets.Explorer
+        ``results`` holds ``cost``, ``customers_margin``, ``customers_clv``, ``points_margin``,
+        ``points_clv`` and ``noise_points``.
+
+    References
+    ----------
+    .. [1] S. Gupta and D. R. Lehmann, "Customers as Assets", Journal of Interactive Marketing
+       17(1), 9-24, 2003.
+
+    Examples
+    --------
+    >>> ex = break_even_explorer()
+    >>> round(ex.results["customers_clv"], 1), round(ex.results["points_clv"], 2)
+    (109.4, 0.91)
+    >>> ex.set(retention=0.90)
+    >>> round(ex.results["points_clv"], 2)
+    1.19
+    """
+    setup = check_number("setup_cost", setup_cost, low=0)
+    check_number("running_cost", running_cost, low=1.0e6, high=6.0e6)
+    n_years = check_positive_int("years", years)
+    n_book = check_positive_int("book", book)
+    check_number("margin", margin, low=5_000, high=30_000)
+    check_number("retention", retention, low=0.80, high=0.98)
+    check_number("discount_rate", discount_rate, low=0.05, high=0.20)
+    p = check_number("baseline", baseline, low=0, high=1, low_open=True, high_open=True)
+    n_resp = check_positive_int("respondents", respondents)
+    noise = 100 * 1.96 * float(np.sqrt(p * (1 - p) / n_resp))
+    labels = ["1 year's\nmargin", "lifetime\nvalue"]
+
+    def draw(ax, artists, margin, retention, discount_rate, running_cost_m):
+        cost = setup + n_years * running_cost_m * 1e6
+        values = np.array([margin, margin * retention / (1 + discount_rate - retention)])
+        customers = cost / values
+        points = 100 * customers / (n_years * n_book)
+        if not artists:
+            artists["band"] = ax.axvspan(0, noise, color="0.88", zorder=0)
+            ax.text(noise * 0.5, 1.45, "inside the noise\nof one wave", ha="center", fontsize=8, color="0.35")
+            artists["bars"] = ax.barh([0, 1], points, color=[plotting.PALETTE[0], plotting.PALETTE[1]], zorder=2)
+            ax.set_yticks([0, 1], labels)
+            ax.figure.subplots_adjust(left=0.16)
+            ax.set_ylim(-0.6, 1.8)
+            plotting.label(ax, "Rise of count retention needed to break even", "Points a year", "Valuation")
+        for bar, width in zip(artists["bars"], points, strict=True):
+            bar.set_width(width)
+        ax.set_xlim(0, max(8.0, float(points.max()) * 1.1))
+        results = {"cost": cost, "customers_margin": float(customers[0]), "customers_clv": float(customers[1]),
+                   "points_margin": float(points[0]), "points_clv": float(points[1]), "noise_points": noise}
+        html = (f"Cost over {n_years} years: <b>USD {cost / 1e6:.1f} million</b>.<br>"
+                f"Break-even at one year's margin: {customers[0]:,.0f} extra customers, "
+                f"<b>{points[0]:.1f}</b> points a year.<br>"
+                f"Break-even at lifetime value (USD {values[1]:,.0f} each): {customers[1]:,.0f} extra customers, "
+                f"<b>{points[1]:.2f}</b> points a year.<br>One wave's 95% interval: &plusmn;{noise:.1f} points.")
+        return results, html
+
+    controls = {
+        "margin": float_slider("Margin per customer (USD)", float(margin), 5_000, 30_000, 1_000, ",.0f"),
+        "retention": float_slider("Retention r", float(retention), 0.80, 0.98, 0.01, ".2f"),
+        "discount_rate": float_slider("Discount rate d", float(discount_rate), 0.05, 0.20, 0.01, ".2f"),
+        "running_cost_m": float_slider("Running cost (USD m a year)", float(running_cost) / 1e6, 1.0, 6.0, 0.5, ".1f"),
+    }
+    return Explorer(controls, draw)
+
+
 #: Writers of this module's dataset: name -> writer(directory) returning the paths written.
 DATASETS = {"hotline_survey": write_hotline_survey}
 
 #: Slider moves that ``make bench`` replays to time the explorer's redraw.
 BENCH = {
     "case 8 hotline IPA explorer": (hotline_ipa_explorer, [{"wave": 1 + i % 3} for i in range(15)]),
+    "case 8 break-even explorer (part A)": (break_even_explorer,
+                                            [{"retention": 0.80 + 0.01 * i, "margin": 5_000 + 1_000 * i} for i in range(15)]),
 }

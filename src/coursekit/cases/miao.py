@@ -60,6 +60,7 @@ __all__ = [
     "AlertQuality",
     "alert_quality",
     "alarm_explorer",
+    "list_explorer",
     "DATASETS",
     "BENCH",
 ]
@@ -718,6 +719,97 @@ def alarm_explorer(purchases, truth, as_of, tolerance: float = 3.0, active_days:
     return Explorer(controls, draw)
 
 
+def list_explorer(purchases, as_of, tolerance: float = 3.0, active_days: int = 30):
+    """Sliders for the store's list as the store sees it on the day (case 3, part A): no truth.
+
+    Left: every card with a sanitary cycle, by its current silence in cycles (days since the last
+    sanitary purchase / cycle, :func:`coursekit.models.purchases.overdue`'s ratio); the cards beyond
+    the tolerance are the rule's alerts (orange).  Right: the alerted cards by days since any other
+    purchase; the still-shopping check drops those beyond ``active_days`` (grey).  Part B's
+    :func:`alarm_explorer` adds what really happened to each card.
+
+    Parameters
+    ----------
+    purchases : pandas.DataFrame
+        As :func:`load_miao_purchases`.
+    as_of : str, datetime.date or pandas.Timestamp
+        The day the rule runs; only purchases up to it are used.
+    tolerance : float, default 3.0
+        Initial tolerance (cycles of silence), between 1.5 and 12.
+    active_days : int, default 30
+        Initial still-shopping window in days (0 = no check), between 0 and 240.
+
+    Returns
+    -------
+    coursekit.widgets.Explorer
+        ``results`` holds ``silent`` (cards past the tolerance) and ``alerts`` (after the check).
+
+    Examples
+    --------
+    >>> shop = load_miao_purchases()
+    >>> ex = list_explorer(shop, "2001-03-01")
+    >>> ex.set(tolerance=4.0, active_days=30)
+    >>> ex.results["alerts"] == len(silence_alerts(shop, "2001-03-01", tolerance=4.0, active_days=30))
+    True
+    """
+    frame = _check_purchases(purchases, "card_id", "date", "category")
+    day = check_date("as_of", as_of, example="2001-03-01")
+    check_scalar("tolerance", tolerance, low=1.5, high=12.0)
+    check_scalar("active_days", active_days, low=0, high=240)
+    past = frame[frame["date"] <= day]
+    sanitary = past[past["category"] == "sanitary"]
+    cycles = purchase_cycles(sanitary[["card_id", "date"]], by="card_id", date="date", min_purchases=4)
+    cycles = cycles[cycles["cycle_days"].notna()]
+    ratio = ((day - cycles["last_purchase"]).dt.days / cycles["cycle_days"]).clip(upper=12.0)
+    last_other = past[past["category"] != "sanitary"].groupby("card_id")["date"].max()
+    quiet_days = (day - last_other).dt.days
+    longest = max(float(quiet_days.max()) if len(quiet_days) else 0.0, 120.0)
+    edges = np.arange(0.0, 12.5, 0.5)
+    heights, _ = np.histogram(ratio.to_numpy(dtype=float), bins=edges)
+
+    def draw(ax, artists, tolerance, active_days):
+        flagged = ratio.index[ratio.to_numpy() > tolerance]
+        quiet = quiet_days.reindex(flagged).to_numpy(dtype=float)  # NaN: never bought anything else
+        kept = quiet < active_days if active_days > 0 else np.ones(quiet.size, dtype=bool)
+        gaps = np.nan_to_num(quiet, nan=longest)
+        strip = np.column_stack([gaps, np.resize(_JITTER, gaps.size)])
+        colours = [plotting.PALETTE[1] if left >= tolerance else plotting.PALETTE[0] for left in edges[:-1]]
+        if not artists:
+            ax.set_position([0.09, 0.2, 0.5, 0.7])
+            artists["bars"] = ax.bar(edges[:-1], heights, width=0.45, align="edge", color=colours)
+            artists["line"] = ax.axvline(tolerance, color=plotting.PALETTE[3], linestyle="--", linewidth=1)
+            ax.set_yscale("symlog", linthresh=5)
+            plotting.label(ax, "Cards by their current silence", "Days of silence / own cycle (12 = 12 or more)",
+                           "Cards")
+            side = ax.figure.add_axes([0.68, 0.2, 0.29, 0.7])
+            artists["dots"] = side.scatter(strip[:, 0], strip[:, 1], s=14)
+            artists["cut"] = side.axvline(active_days, color=plotting.PALETTE[3], linestyle="--", linewidth=1)
+            side.set_xlim(-5, longest * 1.05)
+            side.set_ylim(-0.6, 0.6)
+            side.set_yticks([])
+            plotting.label(side, "Still shopping?", "Days since any other purchase", "Alerted cards")
+            side.title.set_fontsize(10)
+        else:
+            for bar, colour in zip(artists["bars"], colours, strict=True):
+                bar.set_color(colour)
+            artists["line"].set_xdata([tolerance, tolerance])
+            artists["dots"].set_offsets(strip if gaps.size else np.empty((0, 2)))
+            artists["cut"].set_xdata([active_days, active_days])
+        artists["dots"].set_facecolor([plotting.PALETTE[1] if k else "0.75" for k in kept])
+        artists["cut"].set_visible(active_days > 0)
+        results = {"silent": int(flagged.size), "alerts": int(kept.sum())}
+        html = (f"Silent for more than {tolerance:.1f} of their own cycles: <b>{flagged.size}</b> cards.<br>"
+                f"Still-shopping check: {'off' if active_days == 0 else f'{int(active_days)} days'}; "
+                f"the list has <b>{int(kept.sum())}</b> households. What is behind each silence, the store cannot see.")
+        return results, html
+
+    controls = {
+        "tolerance": float_slider("Silence (cycles)", float(tolerance), 1.5, 12.0, 0.5, ".1f"),
+        "active_days": int_slider("Still shopping (days, 0=off)", int(active_days), 0, 240, 5),
+    }
+    return Explorer(controls, draw)
+
+
 #: Writers of this module's dataset: name -> writer(directory) returning the paths written.
 DATASETS = {"miao": write_miao}
 
@@ -732,4 +824,6 @@ def _alarm_explorer_for_bench():
 BENCH = {
     "case 3 alarm explorer": (_alarm_explorer_for_bench,
                               [{"tolerance": 1.5 + 0.25 * i, "active_days": 10 * (i % 6)} for i in range(15)]),
+    "case 3 list explorer (part A)": (lambda: list_explorer(load_miao_purchases(), pd.Timestamp("2001-03-01")),
+                                      [{"tolerance": 1.5 + 0.25 * i, "active_days": 10 * (i % 6)} for i in range(15)]),
 }
