@@ -85,8 +85,37 @@ def test_the_student_version_holds_no_teaching_note(path):
     student = nbformat.read(ROOT / "cases" / path.name, as_version=4)
     text = "\n".join(c.source for c in student.cells)
     assert "## Teaching note" not in text
-    for part in ("### 90-minute plan", "### Board plan", "### Epilogue", "### Grading rubric", "**Model answer.**"):
+    for part in ("### 90-minute plan", "### Board plan", "### Epilogue", "### Grading rubric", "**Model answer.**",
+                 "### What the story invents", "### What the evidence can and cannot support"):
         assert part not in text, part
+
+
+#: the parts a teaching note adds for the story and the data (issue 13)
+STORY_PARTS = ("What the story invents", "What the evidence can and cannot support")
+DATE = re.compile(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December)\b")
+
+
+def check_story(nb) -> None:
+    cells = nb.cells
+    at = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith("## 1. The situation")]
+    assert len(at) == 1, "one '## 1. The situation' cell"
+    situation = cells[at[0]].source
+    assert "**The decision.**" in situation, "the story ends with '**The decision.**': who decides, by when, on what"
+    assert DATE.search(situation), "the story has a deadline: a day and a month (e.g. 'by 14 December')"
+    assert len(situation.split()) >= 250, f"the story is {len(situation.split())} words; a teaching case needs 250 or more"
+    exhibits = cells[at[0] + 1] if at[0] + 1 < len(cells) else None
+    assert exhibits is not None and exhibits.cell_type == "markdown" and exhibits.source.startswith("### Exhibits"), \
+        "'### Exhibits' follows the story"
+    assert "**Exhibit 1" in exhibits.source and "**Exhibit 2" in exhibits.source, "at least two exhibits: market context and the firm's numbers"
+    assert any(c.cell_type == "code" for c in cells[at[0] + 2:at[0] + 4]), "the firm's numbers are computed from the case's data"
+    found = parts(teaching_note(nb))
+    missing = [p for p in STORY_PARTS if not found.get(p, "").strip()]
+    assert not missing, f"the teaching note lacks: {', '.join(missing)}"
+
+
+@pytest.mark.parametrize("path", TEACHER, ids=lambda p: p.stem)
+def test_the_case_is_a_story_with_exhibits(path):
+    check_story(nbformat.read(path, as_version=4))
 
 
 PART_B = sorted((ROOT / "solutions" / "cases").glob("[0-9][0-9]b_*.ipynb"))
@@ -134,6 +163,13 @@ def test_part_a_does_not_show_what_part_b_reveals(path):
     assert not shown, f"part A's student version reads what part B reveals: {shown}"
     student_b = nbformat.read(ROOT / "cases" / path.name, as_version=4)
     assert "## Teaching note" not in "\n".join(c.source for c in student_b.cells)
+
+
+def test_the_story_check_catches_a_case_without_a_story():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## 1. The situation\n\nA firm sells boxes."),
+                                         nbformat.v4.new_markdown_cell("### Exhibits\n\n**Exhibit 1 — x**")])
+    with pytest.raises(AssertionError, match="The decision"):
+        check_story(nb)
 
 
 def test_the_checks_catch_a_broken_note():
