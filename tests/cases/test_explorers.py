@@ -11,7 +11,7 @@ MODULES = (freshbox, miao, dicks, small_rolls, bank, key_accounts, hotline)
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
 def test_bench_moves_replay(module):
-    assert len(module.BENCH) == 1
+    assert 1 <= len(module.BENCH) <= 2  # a case in two parts may have an explorer in each
     for factory, moves in module.BENCH.values():
         ex = factory()
         assert len(moves) == 15

@@ -17,7 +17,7 @@ from coursekit.models import bucket
 
 @pytest.fixture(scope="module")
 def freshbox():
-    return make_freshbox()
+    return make_freshbox(blank_month=fb.FRESHBOX_BLANK_MONTH)
 
 
 def test_freshbox_accounting(freshbox):
@@ -44,7 +44,25 @@ def test_freshbox_loaders_round_trip(freshbox):
     assert_allclose(truth["leak_rate"], freshbox.truth["leak_rate"])
 
 
+def test_the_blank_month_records_no_reason_and_changes_nothing_else(freshbox):
+    """Issue 13: a missing month. Its cancellations are all 'not_given'; every other month is as without it."""
+    plain = make_freshbox()
+    log = freshbox.cancellations
+    month = log["cancel_date"].dt.to_period("M")
+    blank = pd.Period(fb.FRESHBOX_START, "M") + fb.FRESHBOX_BLANK_MONTH
+    assert (log.loc[month == blank, "reason"] == fb.UNSTATED).all() and (month == blank).sum() > 500
+    assert (log.loc[month != blank, "reason"] == fb.UNSTATED).mean() < 0.35
+    pd.testing.assert_frame_equal(freshbox.monthly, plain.monthly)
+    other = plain.cancellations["cancel_date"].dt.to_period("M") != blank
+    pd.testing.assert_frame_equal(log[month != blank].reset_index(drop=True),
+                                  plain.cancellations[other].reset_index(drop=True))
+    assert (freshbox.truth["stated"] < plain.truth["stated"]).all()
+    assert (freshbox.truth["leavers"] == plain.truth["leavers"]).all()
+
+
 def test_freshbox_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="blank_month"):
+        make_freshbox(months=3, blank_month=3)
     with pytest.raises(ValueError, match="months"):
         make_freshbox(months=0)
     with pytest.raises(ValueError, match="inflow"):

@@ -42,6 +42,7 @@ from coursekit.widgets import Explorer, float_slider
 
 __all__ = [
     "FRESHBOX_SEED",
+    "FRESHBOX_BLANK_MONTH",
     "FRESHBOX_START",
     "FRESHBOX_RATES",
     "FRESHBOX_STATED",
@@ -69,6 +70,8 @@ _STR = "str"
 
 FRESHBOX_SEED = 20240811
 FRESHBOX_START = "2022-01-01"
+#: The month of the course's dataset whose cancellation form had no reason field (0-based: April 2023).
+FRESHBOX_BLANK_MONTH = 15
 #: True monthly leak rate of each hole (probability that a subscriber leaves through it in a month).
 FRESHBOX_RATES: dict[str, float] = {
     "rude_staff": 0.003,
@@ -123,7 +126,7 @@ class FreshBoxData(NamedTuple):
 
 
 def make_freshbox(months: int = 24, initial: int = 12_000, inflow: float = 650.0,
-                  seed: int = FRESHBOX_SEED) -> FreshBoxData:
+                  seed: int = FRESHBOX_SEED, blank_month: int | None = None) -> FreshBoxData:
     r"""Simulate the cancellations of FreshBox, a meal-kit subscription, hole by hole.
 
     Generative model (monthly steps from January 2022).  At the start of month :math:`t` the firm
@@ -137,7 +140,10 @@ def make_freshbox(months: int = 24, initial: int = 12_000, inflow: float = 650.0
     :math:`A_t \sim \text{Poisson}(I)` join at the end of the month, so
     :math:`N_{t+1} = N_t - \sum_i L_{t,i} + A_t`.  Each cancellation falls on a uniform day of its
     month.  Four independent random streams (leaving, stating, joining, days) are spawned from
-    ``numpy.random.SeedSequence(seed)``.
+    ``numpy.random.SeedSequence(seed)``.  With ``blank_month`` = :math:`k`, the form of month
+    :math:`k` (0-based) had no reason field: all its cancellations are recorded as
+    ``"not_given"`` (:math:`S_{k,i} = 0`; the draws are made as usual, so the other months do
+    not change).  The course's dataset has such a month, :data:`FRESHBOX_BLANK_MONTH`.
 
     Parameters
     ----------
@@ -149,6 +155,9 @@ def make_freshbox(months: int = 24, initial: int = 12_000, inflow: float = 650.0
         Mean number of new subscribers per month (>= 0).
     seed : int, default FRESHBOX_SEED
         Seed of the random streams (>= 0).
+    blank_month : int, optional
+        0-based month whose cancellation form recorded no reasons, in ``[0, months)``; none by
+        default.
 
     Returns
     -------
@@ -181,6 +190,10 @@ def make_freshbox(months: int = 24, initial: int = 12_000, inflow: float = 650.0
     initial = check_positive_int("initial", initial, allow_zero=True)
     inflow = check_scalar("inflow", inflow, low=0.0)
     seed = check_seed(seed)
+    if blank_month is not None:
+        blank_month = check_positive_int("blank_month", blank_month, allow_zero=True)
+        if blank_month >= months:
+            raise ValueError(f"blank_month must be a month of the simulation, 0 to {months - 1}, got {blank_month}")
     r_leave, r_state, r_new, r_day = streams(seed, 4)
     p = np.array([FRESHBOX_RATES[h] for h in _bucket.HOLES])
     q = np.array([FRESHBOX_STATED[h] for h in _bucket.HOLES])
@@ -194,6 +207,8 @@ def make_freshbox(months: int = 24, initial: int = 12_000, inflow: float = 650.0
         starts[t] = n
         leavers[t] = r_leave.multinomial(n, probs)[:-1]
         stated[t] = r_state.binomial(leavers[t], q)
+        if t == blank_month:
+            stated[t] = 0  # the form had no reason field this month
         new[t] = r_new.poisson(inflow)
         n = n - int(leavers[t].sum()) + int(new[t])
     month_start = pd.date_range(FRESHBOX_START, periods=months, freq="MS")
@@ -244,7 +259,8 @@ def write_freshbox(directory, data: FreshBoxData | None = None) -> list[Path]:
     directory : str or pathlib.Path
         The datasets folder; ``freshbox/`` is created in it.
     data : FreshBoxData, optional
-        What to write; by default :func:`make_freshbox` with its default arguments.
+        What to write; by default :func:`make_freshbox` with its default arguments and the
+        course's blank month (:data:`FRESHBOX_BLANK_MONTH`).
 
     Returns
     -------
@@ -264,6 +280,8 @@ def write_freshbox(directory, data: FreshBoxData | None = None) -> list[Path]:
     ...     print([p.name for p in paths], paths[0].read_text().splitlines()[0])
     ['monthly.csv', 'cancellations.csv', 'truth.csv'] month,customers_start,new_customers,cancellations
     """
+    if data is None:
+        data = make_freshbox(blank_month=FRESHBOX_BLANK_MONTH)
     return write_tables(directory, data, FreshBoxData, make_freshbox, (MONTHLY_TABLE, CANCELLATIONS_TABLE, TRUTH_TABLE))
 
 
