@@ -36,6 +36,7 @@ __all__ = [
     "check_periods",
     "check_finite_values",
     "check_confidence",
+    "check_repeat_summary",
 ]
 
 
@@ -360,3 +361,30 @@ def check_confidence(confidence) -> float:
     if np.ndim(value):
         raise TypeError(f"confidence must be a single number such as 0.95, got an array of shape {np.shape(value)}")
     return value
+
+
+def check_repeat_summary(frequency, recency, T) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Check a customer-by-sufficient-statistic summary (repeat-buying models); return float arrays.
+
+    ``frequency`` holds whole numbers >= 0 (repeat purchases), ``recency`` the time of the last repeat
+    purchase since the first one (0 when there is none) and ``T`` the time observed since the first
+    purchase; all one-dimensional and of one length, with 0 <= recency <= T, T > 0 and recency > 0
+    whenever frequency > 0.
+    """
+    x = check_whole_numbers("frequency", check_vector("frequency", frequency), minimum=0)
+    t_x = check_vector("recency", recency)
+    big_t = check_vector("T", T)
+    if not (x.size == t_x.size == big_t.size):
+        raise ValueError(f"frequency, recency and T must have one value per customer, got lengths {x.size}, {t_x.size}, {big_t.size}")
+    if not (np.isfinite(t_x).all() and np.isfinite(big_t).all()):
+        raise ValueError("recency and T must be finite")
+    if (big_t <= 0).any():
+        raise ValueError(f"T must be > 0 (time observed since the first purchase), got {big_t[big_t <= 0].flat[0]:g}")
+    if (t_x < 0).any() or (t_x > big_t * (1 + 1e-12)).any():
+        bad = t_x[(t_x < 0) | (t_x > big_t * (1 + 1e-12))].flat[0]
+        raise ValueError(f"recency must lie between 0 and T (the time of the last repeat purchase), got {bad:g}")
+    if ((x > 0) & (t_x <= 0)).any():
+        raise ValueError("recency must be > 0 for a customer with repeat purchases (frequency > 0)")
+    if ((x == 0) & (t_x != 0)).any():
+        raise ValueError("recency must be 0 for a customer with no repeat purchase (frequency == 0)")
+    return x, t_x, big_t

@@ -7,6 +7,9 @@ Measured here, never asserted in tests:
 * the leaky bucket with 10 million customers over 120 months (one stochastic run) — "well under 1 s";
 * building the customer database ≤ 2 s; matching 100,000 contact records ≤ 10 s; an sBG fit ≤ 20 ms;
   the retention-budget allocator (10 segments × 3 instruments) ≤ 1 s;
+* the repeat-buying models on the CDNOW sample: BG/NBD fit ≤ 50 ms, Pareto/NBD ≤ 200 ms, gamma-gamma
+  ≤ 20 ms, P(alive) for a million customers ≤ 1 s, and the same fits with ``lifetimes`` 0.11.3
+  installed into a scratch folder (times and ratio; skipped if it cannot be installed);
 * grading 100 Chapter 1 submissions with ``coursekit grade`` and with plain sequential
   ``nbgrader autograde`` in the same run (times and ratio);
 * ``make test`` on a fresh clone of the repository, install included — budget 10 minutes.
@@ -24,15 +27,17 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from coursekit import crm, widgets
 from coursekit.cases import bank, dicks, freshbox, hotline, key_accounts, miao, small_rolls
 from coursekit.course import notebooks
 from coursekit.course.grading import measure_grading
+from coursekit.data.cdnow import cdnow_summary
 from coursekit.data.crm_contacts import make_contacts
 from coursekit.data.subscriptions import fader_hardie_survivors
-from coursekit.models import allocation, survival
+from coursekit.models import allocation, bgnbd, gamma_gamma, pareto_nbd, survival
 from coursekit.models.bucket import HOLES, Bucket, simulate
 
 __all__ = ["measure_notebooks", "measure_widgets", "measure_bucket", "measure_fresh_clone", "main"]
@@ -113,6 +118,73 @@ def measure_models():
     return rows
 
 
+_LIFETIMES_SCRIPT = """
+import json, statistics, sys, time
+from lifetimes import BetaGeoFitter, GammaGammaFitter, ParetoNBDFitter
+from lifetimes.datasets import load_cdnow_summary_data_with_monetary_value
+d = load_cdnow_summary_data_with_monetary_value()
+r = d[d["frequency"] > 0]
+def med(f, n):
+    out = []
+    for _ in range(n):
+        t = time.perf_counter(); f(); out.append(time.perf_counter() - t)
+    return statistics.median(out)
+json.dump({"bgnbd": med(lambda: BetaGeoFitter().fit(d["frequency"], d["recency"], d["T"]), 5),
+           "pareto_nbd": med(lambda: ParetoNBDFitter().fit(d["frequency"], d["recency"], d["T"]), 3),
+           "gamma_gamma": med(lambda: GammaGammaFitter().fit(r["frequency"], r["monetary_value"]), 5)}, sys.stdout)
+"""
+
+
+def _lifetimes_times() -> dict | None:
+    """Time the same fits with ``lifetimes`` 0.11.3, installed into a scratch folder (None if it cannot be)."""
+    import json
+    import sys
+    with tempfile.TemporaryDirectory() as tmp:
+        install = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", tmp,
+                                  "lifetimes==0.11.3", "autograd", "dill"], capture_output=True, text=True)
+        if install.returncode != 0:
+            return None
+        env = dict(os.environ, PYTHONPATH=tmp)
+        run = subprocess.run([sys.executable, "-c", _LIFETIMES_SCRIPT], capture_output=True, text=True, env=env)
+        if run.returncode != 0:
+            return None
+        return json.loads(run.stdout)
+
+
+def measure_repeat_buying(compare: bool = True):
+    """Issue 14: the repeat-buying fits on CDNOW (2,357 customers) and P(alive) for a million customers."""
+    s = cdnow_summary()
+    x, t_x, big_t = s["frequency"].to_numpy(), s["recency"].to_numpy(), s["T"].to_numpy()
+    rep = s[s["frequency"] > 0]
+    ours = {
+        "bgnbd": _median_time(lambda: bgnbd.fit_bgnbd(x, t_x, big_t), 20),
+        "pareto_nbd": _median_time(lambda: pareto_nbd.fit_pareto_nbd(x, t_x, big_t), 5),
+        "gamma_gamma": _median_time(lambda: gamma_gamma.fit_gamma_gamma(rep["frequency"], rep["monetary_value"]), 20),
+    }
+    rows = [_row("BG/NBD fit: CDNOW, 2,357 customers (median of 20)", "≤ 50 ms", ours["bgnbd"], 0.05),
+            _row("Pareto/NBD fit: CDNOW, 2,357 customers (median of 5)", "≤ 200 ms", ours["pareto_nbd"], 0.2),
+            _row("gamma-gamma fit: CDNOW, 946 repeat buyers (median of 20)", "≤ 20 ms", ours["gamma_gamma"], 0.02)]
+    rng = np.random.default_rng(14)
+    n = 1_000_000
+    big = rng.uniform(30.0, 39.0, n)
+    freq = rng.poisson(1.0, n).astype(float)
+    rec = np.where(freq > 0, big * rng.uniform(0.01, 1.0, n), 0.0)
+    fit_b = bgnbd.BGNBDFit(0.243, 4.414, 0.793, 2.426)
+    fit_p = pareto_nbd.ParetoNBDFit(0.553, 10.578, 0.606, 11.669)
+    rows.append(_row("BG/NBD P(alive): 1 million customers (median of 5)", "≤ 1 s",
+                     _median_time(lambda: bgnbd.bgnbd_p_alive(fit_b, freq, rec, big), 5), 1.0))
+    rows.append(_row("Pareto/NBD P(alive): 1 million customers (median of 3)", "≤ 1 s",
+                     _median_time(lambda: pareto_nbd.pareto_nbd_p_alive(fit_p, freq, rec, big), 3), 1.0))
+    theirs = _lifetimes_times() if compare else None
+    if theirs is None:
+        rows.append(("Same fits with lifetimes 0.11.3", "—", "not measured (could not install it)", "ok"))
+    else:
+        for key, label in (("bgnbd", "BG/NBD"), ("pareto_nbd", "Pareto/NBD"), ("gamma_gamma", "gamma-gamma")):
+            rows.append((f"{label} fit: lifetimes 0.11.3 on the same data / coursekit", "—",
+                         f"{theirs[key] * 1000:.0f} ms / {ours[key] * 1000:.0f} ms = {theirs[key] / ours[key]:.1f}×", "ok"))
+    return rows
+
+
 def measure_grading_throughput(n: int = 100, jobs: int = 2):
     """Issues 6 and 10: sandboxed, two-phase `coursekit grade` vs sequential `nbgrader autograde`."""
     m = measure_grading(n=n, jobs=jobs)
@@ -143,7 +215,7 @@ def measure_fresh_clone():
 
 
 def main(output: str = "build/bench.md", fresh_clone: bool = True, grading: bool = True) -> str:
-    rows = measure_notebooks() + measure_widgets() + measure_bucket() + measure_models()
+    rows = measure_notebooks() + measure_widgets() + measure_bucket() + measure_models() + measure_repeat_buying()
     if grading:
         rows += measure_grading_throughput()
     if fresh_clone:

@@ -29,6 +29,7 @@ Every loader is available from the package itself (``data.load_orders()``,
 
 from coursekit.data.bank_accounts import load_bank_accounts, load_bank_accounts_truth
 from coursekit.data.campaign import load_campaign, load_campaign_truth
+from coursekit.data.cdnow import cdnow_summary, load_cdnow_transactions
 from coursekit.data.complaints import load_complaints, load_complaints_truth
 from coursekit.data.crm_answers import (
     load_crm_cycles,
@@ -69,6 +70,8 @@ __all__ = [
     "load_bank_accounts_truth",
     "load_campaign",
     "load_campaign_truth",
+    "load_cdnow_transactions",
+    "cdnow_summary",
     "load_crm_identity",
     "load_crm_people",
     "load_crm_defects",
