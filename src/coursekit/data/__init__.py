@@ -1,6 +1,8 @@
-"""Synthetic data only: the course's datasets, their generators, writers and loaders.
+"""The course's datasets, their generators, writers and loaders.
 
-Every dataset has its own module, which holds its generator (``make_*``), its files as
+Every dataset is synthetic, with a known truth, except the CDNOW sample (real purchases, vendored
+and checksum-tested: :mod:`~coursekit.data.cdnow`).  Every synthetic dataset has its own module, which
+holds its generator (``make_*``), its files as
 :class:`coursekit.tables.Table` specs (the one CSV writer and reader of the course), its
 writer (``write_*``) and its loaders (``load_*``):
 
@@ -12,6 +14,7 @@ writer (``write_*``) and its loaders (``load_*``):
 :mod:`~coursekit.data.bank_accounts`     the reading's German bank: count vs value churn (ch. 4)
 :mod:`~coursekit.data.campaign`          a randomised retention campaign (chapter 5)
 :mod:`~coursekit.data.crm_sources`       the raw CRM source files of chapter 2 (and their answers)
+:mod:`~coursekit.data.cdnow`             real data: the CDNOW sample, 1997-98 (chapter 4, repeat buying)
 =======================================  ==========================================================
 
 :mod:`~coursekit.data.registry` lists every dataset (the case datasets are written by
