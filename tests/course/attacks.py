@@ -109,6 +109,24 @@ ATTACKS: dict[str, list[Attack]] = {
                "from scipy.special import betaln as _bl2\n_t = np.arange(1, 8)\n"
                "p_churn = np.exp(_bl2(a_ + 1, b_ + _t - 1) - _bl2(a_, b_)); s7 = 1 - p_churn.sum(); "
                "ll_regular = float(left @ np.log(p_churn) + survivors[-1] * np.log(s7))", "pass"),
+        Attack("ch4_bgnbd_likelihood", "T in place of t_x in the drop-out term",
+               "_c, _al, _dr = bgnbd_terms(0.243, 4.414, 0.793, 2.426); "
+               "_dr = np.where(x > 0, _dr + (0.243 + x) * (np.log(4.414 + t_x) - np.log(4.414 + T)), -np.inf); "
+               "_ll = _c + np.logaddexp(_al, _dr); ll_first = float(_ll[0]); ll_cdnow = float(_ll.sum())", "fail"),
+        Attack("ch4_bgnbd_likelihood", "the drop-out term kept for customers with no repeat purchase",
+               "from scipy.special import betaln as _b; _c, _al, _ = bgnbd_terms(0.243, 4.414, 0.793, 2.426); "
+               "_dr = _b(1.793, 2.426 + x - 1) - _b(0.793, 2.426) - (0.243 + x) * np.log(4.414 + t_x); "
+               "_ll = _c + np.logaddexp(_al, _dr); ll_first = float(_ll[0]); ll_cdnow = float(_ll.sum())", "fail"),
+        Attack("ch4_bgnbd_likelihood", "the library's log-likelihood at the published parameters",
+               "ll_cdnow = bgnbd.bgnbd_log_likelihood((0.243, 4.414, 0.793, 2.426), x, t_x, T); "
+               "ll_first = bgnbd.bgnbd_log_likelihood((0.243, 4.414, 0.793, 2.426), x[:1], t_x[:1], T[:1])", "pass"),
+        Attack("ch4_p_alive", "P(alive) from the Pareto/NBD fit",
+               "p_alive = pareto_nbd.pareto_nbd_p_alive(fit_p, x, t_x, T); n_probably_gone = int((p_alive < 0.5).sum())", "fail"),
+        Attack("ch4_p_alive", "the unconditional forecast of a new customer, not each customer's history",
+               "holdout_forecast = float((bgnbd.bgnbd_expected_transactions(fit_b, T + 39) - bgnbd.bgnbd_expected_transactions(fit_b, T)).sum()); "
+               "forecast_error_pct = 100 * (holdout_forecast - cdnow['holdout_frequency'].sum()) / cdnow['holdout_frequency'].sum()", "fail"),
+        Attack("ch4_p_alive", "the error relative to the forecast instead of the actual",
+               "forecast_error_pct = 100 * (holdout_forecast - cdnow['holdout_frequency'].sum()) / holdout_forecast", "fail"),
     ],
     "05_retention_strategies": [
         Attack("ch5_quadrant_iv", "mean cuts instead of median cuts",
