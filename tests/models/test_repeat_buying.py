@@ -133,3 +133,28 @@ def test_bad_input_gets_a_value_error(call):
 def test_bad_types_get_a_type_error(call):
     with pytest.raises(TypeError):
         call()
+
+
+def test_the_pareto_nbd_recovers_the_truth_of_the_course_s_synthetic_retailer():
+    """Issue 14: the transactions dataset is generated Pareto/NBD-style with a known truth.
+
+    The Pareto/NBD recovers the mean purchase and churn rates and tells live customers from dead
+    ones; the BG/NBD, whose customers can only leave right after a purchase, overstates P(alive).
+    """
+    from coursekit import data
+    from coursekit.models import purchases
+    orders = data.load_orders()
+    truth = data.load_truth().set_index("customer_id")
+    month = 365.25 / 12
+    s = purchases.repeat_buying_summary(orders, "2023-12-31", by="customer_id", date="order_date", unit_days=month)
+    s = s[s["T"] > 0]
+    fit = pareto_nbd.fit_pareto_nbd(s["frequency"], s["recency"], s["T"])
+    assert fit.r / fit.alpha == pytest.approx(truth["purchase_rate_per_month"].mean(), rel=0.1)
+    assert fit.s / fit.beta == pytest.approx(truth["churn_rate_per_month"].mean(), rel=0.15)
+    alive = ~truth.loc[s.index, "churned_by_end"].to_numpy()
+    p = pareto_nbd.pareto_nbd_p_alive(fit, s["frequency"], s["recency"], s["T"])
+    assert p.mean() == pytest.approx(alive.mean(), abs=0.05)
+    auc = (p[alive][:, None] > p[~alive][None, :]).mean()
+    assert auc > 0.85
+    fb = bgnbd.fit_bgnbd(s["frequency"], s["recency"], s["T"])
+    assert bgnbd.bgnbd_p_alive(fb, s["frequency"], s["recency"], s["T"]).mean() > alive.mean() + 0.1

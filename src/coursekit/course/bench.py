@@ -19,10 +19,12 @@ The table is printed and written to a Markdown file (default ``build/bench.md``)
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -137,8 +139,6 @@ json.dump({"bgnbd": med(lambda: BetaGeoFitter().fit(d["frequency"], d["recency"]
 
 def _lifetimes_times() -> dict | None:
     """Time the same fits with ``lifetimes`` 0.11.3, installed into a scratch folder (None if it cannot be)."""
-    import json
-    import sys
     with tempfile.TemporaryDirectory() as tmp:
         install = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", tmp,
                                   "lifetimes==0.11.3", "autograd", "dill"], capture_output=True, text=True)

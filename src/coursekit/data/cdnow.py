@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from coursekit._validate import check_date, check_frame
+from coursekit.models.purchases import repeat_buying_summary
 from coursekit.tables import data_dir
 
 __all__ = ["CDNOW_FILE", "CALIBRATION_END", "OBSERVATION_END", "load_cdnow_transactions", "cdnow_summary"]
@@ -94,6 +95,8 @@ def load_cdnow_transactions(directory=None) -> pd.DataFrame:
 def cdnow_summary(transactions=None, calibration_end=CALIBRATION_END, observation_end=OBSERVATION_END) -> pd.DataFrame:
     """Summarise a purchase log for the repeat-buying models: one row per customer, in weeks.
 
+    :func:`coursekit.models.purchases.repeat_buying_summary` with the CDNOW defaults.
+
     Each customer's first purchase starts its clock.  Within the calibration period (up to and
     including ``calibration_end``):
 
@@ -142,23 +145,6 @@ def cdnow_summary(transactions=None, calibration_end=CALIBRATION_END, observatio
         "transactions", transactions, ["customer_id", "date", "amount"], min_rows=1, no_missing=True)
     cal = check_date("calibration_end", calibration_end, example=CALIBRATION_END, whole_day=True)
     end = check_date("observation_end", observation_end, example=OBSERVATION_END, whole_day=True)
-    if end < cal:
-        raise ValueError(f"observation_end ({end.date()}) must not be before calibration_end ({cal.date()})")
-    # one purchase per customer and day: records of the same day are one transaction (as published)
-    log = log.groupby(["customer_id", "date"], as_index=False, sort=True)["amount"].sum()
-    first = log.groupby("customer_id")["date"].transform("min")
-    log = log[first <= cal].assign(first=first[first <= cal])
-    days = (log["date"] - log["first"]).dt.days
-    in_cal = log["date"] <= cal
-    repeat = in_cal & (log.groupby("customer_id").cumcount() > 0)
-    grouped_days = days.where(repeat)
-    summary = pd.DataFrame({
-        "frequency": repeat.groupby(log["customer_id"]).sum().astype(float),
-        "recency": grouped_days.groupby(log["customer_id"]).max().fillna(0.0) / 7.0,
-        "T": ((cal - log.groupby("customer_id")["first"].first()).dt.days) / 7.0,
-        "monetary_value": log["amount"].where(repeat).groupby(log["customer_id"]).mean(),
-        "holdout_frequency": ((~in_cal) & (log["date"] <= end)).groupby(log["customer_id"]).sum().astype(float),
-    })
-    summary["holdout_weeks"] = (end - cal).days / 7.0
-    summary.index.name = "customer_id"
-    return summary
+    summary = repeat_buying_summary(log, cal, end, by="customer_id", date="date", amount="amount", unit_days=7.0)
+    summary = summary[["frequency", "recency", "T", "monetary_value", "holdout_frequency", "holdout_length"]]
+    return summary.rename(columns={"holdout_length": "holdout_weeks"})

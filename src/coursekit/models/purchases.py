@@ -70,6 +70,7 @@ __all__ = [
     "interval_anomalies",
     "category_association",
     "basket_lift",
+    "repeat_buying_summary",
 ]
 
 _NS = "datetime64[ns]"
@@ -842,3 +843,94 @@ def basket_lift(orders, basket="order_id", item="category", min_support=0.0, min
     out = out[keep]
     order = np.lexsort((b[keep], a[keep], -out["support"].to_numpy(), -out["lift"].to_numpy()))
     return out.iloc[order].reset_index(drop=True)
+
+
+def repeat_buying_summary(transactions, calibration_end, observation_end=None, *, by="customer_id", date="date",
+                          amount=None, unit_days=7.0) -> pd.DataFrame:
+    """Summarise a purchase log for the repeat-buying models: one row per customer.
+
+    Purchases on the same day are one purchase (their amounts added).  Each customer's first
+    purchase starts its clock; within the calibration period (up to and including
+    ``calibration_end``) the summary holds, in units of ``unit_days`` days:
+
+    * ``frequency`` -- repeat purchases (purchase days after the first);
+    * ``recency`` -- time from the first purchase to the last repeat purchase (0 if none);
+    * ``T`` -- time from the first purchase to ``calibration_end``;
+    * ``monetary_value`` (if ``amount`` is given) -- the average amount of the repeat purchases
+      (NaN if none);
+
+    and, if ``observation_end`` is given, ``holdout_frequency`` (purchases after
+    ``calibration_end`` up to ``observation_end``) and ``holdout_length`` (that period's length).
+    Customers whose first purchase is after ``calibration_end`` are left out.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        One row per purchase (or purchase line): the customer column ``by`` and the date column
+        ``date`` (and ``amount`` if given), no missing values.
+    calibration_end, observation_end : str, datetime.date or pandas.Timestamp
+        Last day of the calibration period and (optional) of the holdout period.
+    by, date : str
+        Column names of the customer and the day.
+    amount : str, optional
+        Column of the amounts.
+    unit_days : float, default 7
+        Days per unit of time (7: weeks; 365.25 / 12: months).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by customer.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a missing column, missing values, dates out of order or ``unit_days`` <= 0.
+
+    References
+    ----------
+    .. [1] P. S. Fader, B. G. S. Hardie and K. L. Lee, "'Counting Your Customers' the Easy Way",
+       Marketing Science 24(2), 275-284, 2005 (the summary (x, t_x, T) of the BG/NBD).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": ["A", "A", "A", "B"],
+    ...                     "date": pd.to_datetime(["2024-01-01", "2024-01-15", "2024-03-01", "2024-02-01"])})
+    >>> repeat_buying_summary(log, "2024-02-29", "2024-03-31").round(2)
+                 frequency  recency     T  holdout_frequency  holdout_length
+    customer_id
+    A                  1.0      2.0  8.43                1.0            4.43
+    B                  0.0      0.0  4.00                0.0            4.43
+    """
+    by, date = check_column_name("by", by), check_column_name("date", date)
+    columns = [by, date] + ([check_column_name("amount", amount)] if amount is not None else [])
+    frame = check_frame("transactions", transactions, columns, min_rows=1, no_missing=True)
+    days_per_unit = check_number("unit_days", unit_days, low=0, low_open=True)
+    cal = check_date("calibration_end", calibration_end, whole_day=True)
+    end = None if observation_end is None else check_date("observation_end", observation_end, whole_day=True)
+    if end is not None and end < cal:
+        raise ValueError(f"observation_end ({end.date()}) must not be before calibration_end ({cal.date()})")
+    day = check_date_column("transactions", frame, date).dt.normalize()
+    log = frame.assign(**{date: day})
+    if amount is None:
+        log = log[[by, date]].drop_duplicates().sort_values([by, date], kind="stable")
+    else:
+        log = log.groupby([by, date], as_index=False, sort=True, observed=True)[amount].sum()
+    first = log.groupby(by, observed=True)[date].transform("min")
+    log, first = log[first <= cal], first[first <= cal]
+    in_cal = log[date] <= cal
+    repeat = in_cal & (log.groupby(by, observed=True).cumcount() > 0)
+    elapsed = (log[date] - first).dt.days / days_per_unit
+    group = log[by]
+    summary = pd.DataFrame({
+        "frequency": repeat.groupby(group, observed=True).sum().astype(float),
+        "recency": elapsed.where(repeat).groupby(group, observed=True).max().fillna(0.0),
+        "T": (cal - first.groupby(group, observed=True).first()).dt.days / days_per_unit,
+    })
+    if amount is not None:
+        summary["monetary_value"] = log[amount].where(repeat).groupby(group, observed=True).mean()
+    if end is not None:
+        summary["holdout_frequency"] = ((~in_cal) & (log[date] <= end)).groupby(group, observed=True).sum().astype(float)
+        summary["holdout_length"] = (end - cal).days / days_per_unit
+    summary.index.name = by
+    return summary
