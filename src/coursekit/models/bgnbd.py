@@ -183,7 +183,7 @@ def fit_bgnbd(frequency, recency, T, *, start=(1.0, 1.0, 1.0, 1.0)) -> BGNBDFit:
     References
     ----------
     .. [1] P. S. Fader, B. G. S. Hardie and K. L. Lee, Marketing Science 24(2), 275-284, 2005
-       (on the CDNOW sample: r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4).
+       (on the CDNOW sample: r = 0.243, alpha = 4.414, a = 0.793, b = 2.426).
 
     Examples
     --------
