@@ -8,10 +8,20 @@ import pytest
 
 import coursekit.data
 from coursekit import data, tables
-from coursekit.data import bank_accounts, campaign, cdnow, complaints, crm_answers, subscriptions, survey, transactions
+from coursekit.data import (
+    bank_accounts,
+    campaign,
+    cdnow,
+    complaints,
+    crm_answers,
+    retention_offer,
+    subscriptions,
+    survey,
+    transactions,
+)
 
 #: The modules whose loaders the package re-exports.
-MODULES = (transactions, survey, complaints, subscriptions, bank_accounts, campaign, crm_answers, cdnow)
+MODULES = (transactions, survey, complaints, subscriptions, bank_accounts, campaign, retention_offer, crm_answers, cdnow)
 
 
 def test_data_dir_is_the_repository_folder(monkeypatch):
@@ -36,7 +46,7 @@ def test_every_loader_is_a_real_attribute_of_the_package():
         for name, function in inspect.getmembers(module, inspect.isfunction)
         if function.__module__ == module.__name__ and (name.startswith("load_") or name in data.__all__)
     }
-    assert len(loaders) == 27
+    assert len(loaders) == 29
     assert set(loaders) | {"data_dir"} == set(data.__all__)
     for name, function in loaders.items():
         assert getattr(data, name) is function, name

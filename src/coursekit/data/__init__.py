@@ -13,6 +13,7 @@ writer (``write_*``) and its loaders (``load_*``):
 :mod:`~coursekit.data.subscriptions`     a subscription service and Fader and Hardie's table (ch. 4)
 :mod:`~coursekit.data.bank_accounts`     the reading's German bank: count vs value churn (ch. 4)
 :mod:`~coursekit.data.campaign`          a randomised retention campaign (chapter 5)
+:mod:`~coursekit.data.retention_offer`   a randomised offer with customer features: uplift (chapter 5)
 :mod:`~coursekit.data.crm_sources`       the raw CRM source files of chapter 2 (and their answers)
 :mod:`~coursekit.data.cdnow`             real data: the CDNOW sample, 1997-98 (chapter 4, repeat buying)
 =======================================  ==========================================================
@@ -43,6 +44,7 @@ from coursekit.data.crm_answers import (
     load_crm_orders,
     load_crm_people,
 )
+from coursekit.data.retention_offer import load_retention_offer, load_retention_offer_truth
 from coursekit.data.subscriptions import (
     fader_hardie_survivors,
     load_fader_hardie,
@@ -73,6 +75,8 @@ __all__ = [
     "load_bank_accounts_truth",
     "load_campaign",
     "load_campaign_truth",
+    "load_retention_offer",
+    "load_retention_offer_truth",
     "load_cdnow_transactions",
     "cdnow_summary",
     "load_crm_identity",

@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from coursekit.data import bank_accounts, campaign, complaints, subscriptions, survey, transactions
+from coursekit.data import bank_accounts, campaign, complaints, retention_offer, subscriptions, survey, transactions
 from coursekit.tables import output_folder
 
 __all__ = ["DATASETS", "writer", "write_datasets", "write_command", "main"]
@@ -51,6 +51,7 @@ DATASETS: dict[str, Writer | str] = {
     "fader_hardie_2007": subscriptions.write_fader_hardie,
     "bank_accounts": bank_accounts.write_bank_accounts,
     "campaign": campaign.write_campaign,
+    "retention_offer": retention_offer.write_retention_offer,
     "crm": "coursekit.data.crm_sources:write_crm",
     "key_accounts": "coursekit.cases.key_accounts:write_key_accounts",
     "hotline_survey": "coursekit.cases.hotline:write_hotline_survey",
