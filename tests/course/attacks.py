@@ -129,6 +129,50 @@ ATTACKS: dict[str, list[Attack]] = {
                "forecast_error_pct = 100 * (holdout_forecast - cdnow['holdout_frequency'].sum()) / holdout_forecast", "fail"),
     ],
     "05_retention_strategies": [
+        Attack("ch5_churn_targeting", "recency ranked the wrong way (shortest silence first)",
+               "lift_recency = churn_prediction.gains_table(-known_test['recency_days'], churned_test)['lift'].iloc[0]", "fail"),
+        Attack("ch5_churn_targeting", "the churn rate of the top decile instead of its lift",
+               "lift_recency = churn_prediction.gains_table(known_test['recency_days'], churned_test)['churn_rate'].iloc[0]", "fail"),
+        Attack("ch5_churn_targeting", "the best list at the old price of 5 CU a call",
+               "_m5 = {s: churn_prediction.targeting_profit(churn_score, churned_test, s, contact_cost=5, value_if_saved=120, save_rate=0.2) for s in shares}; "
+               "best_share = max(_m5, key=lambda s: _m5[s]['profit']); false_alarms_best = _m5[best_share]['false_alarms']", "fail"),
+        Attack("ch5_churn_targeting", "false alarms counted as the churners on the list",
+               "false_alarms_best = money_12[best_share]['churners_contacted']", "fail"),
+        Attack("ch5_churn_targeting", "best list written as a percentage",
+               "best_share = 100 * best_share", "fail"),
+        Attack("ch5_churn_targeting", "the lift computed by hand from a sorted frame",
+               "_k = known_test.assign(churned=churned_test).sort_values('recency_days', ascending=False); "
+               "lift_recency = _k['churned'].iloc[:272].mean() / churned_test.mean()", "pass"),
+        Attack("ch5_uplift_targeting", "the treated model's prediction minus the risk model's (sign reversed)",
+               "uplift_wave2 = -uplift_wave2", "fail"),
+        Attack("ch5_uplift_targeting", "risk passed off as uplift",
+               "uplift_wave2 = risk_wave2.copy(); profit_uplift = profit_risk", "fail"),
+        Attack("ch5_uplift_targeting", "the treated model trained on wave 2 (peeking at the test wave)",
+               "_t2 = wave2[wave2['arm'] == 'treatment']; "
+               "_tm2 = LogisticRegression(max_iter=1000).fit(offer_features(_t2), _t2['churned']); "
+               "uplift_wave2 = risk_wave2 - _tm2.predict_proba(offer_features(wave2))[:, 1]; "
+               "profit_uplift = uplift.targeting_value(uplift_wave2, treated_wave2, churned_wave2, 0.2, value_if_saved=600, offer_cost=30)['profit']", "fail"),
+        Attack("ch5_uplift_targeting", "profit assuming every targeted churner is saved (no experiment)",
+               "_k = 2000; _top = np.argsort(-uplift_wave2)[:_k]; profit_uplift = float(churned_wave2[_top].sum() * 600 - 30 * _k)", "fail"),
+        Attack("ch5_uplift_targeting", "the top 20% by risk taken from the lowest risk",
+               "profit_risk = uplift.targeting_value(-risk_wave2, treated_wave2, churned_wave2, 0.2, value_if_saved=600, offer_cost=30)['profit']", "fail"),
+        Attack("ch5_uplift_targeting", "the experiment's saved customers counted by hand",
+               "_top = np.argsort(-uplift_wave2, kind='stable')[:2000]; _t, _c = treated_wave2[_top], churned_wave2[_top]; "
+               "profit_uplift = float(2000 * (_c[~_t].mean() - _c[_t].mean()) * 600 - 2000 * 30)", "pass"),
+        Attack("ch5_equity_test", "the retention spend that maximises the retention rate per CU (cheapest per retained member)",
+               "_R = np.linspace(0.5, 96, 1911); _r = 0.80 * (1 - np.exp(-wine['retention'][1] * _R)); "
+               "best_retention_spend = float(_R[np.argmin(_R / _r)])", "fail"),
+        Attack("ch5_equity_test", "future years not discounted",
+               "best_equity = acquisition_retention.optimal_spending(**{**wine, 'discount_rate': 0.0}).equity", "fail"),
+        Attack("ch5_equity_test", "the spend that buys the acquisition judgement (5 CU), not the optimum",
+               "best_acquisition_spend = 5.0", "fail"),
+        Attack("ch5_equity_test", "doubling the acquisition spend instead",
+               "equity_double_retention = acquisition_retention.customer_equity(2 * best_acquisition_spend, best_retention_spend, **wine)", "fail"),
+        Attack("ch5_equity_test", "the optimum found on a grid by hand",
+               "_A, _R = np.meshgrid(np.arange(0, 40.01, 0.05), np.arange(0, 90.01, 0.05), indexing='ij'); "
+               "_E = acquisition_retention.customer_equity(_A, _R, **wine); _i = np.unravel_index(np.argmax(_E), _E.shape); "
+               "best_acquisition_spend, best_retention_spend, best_equity = float(_A[_i]), float(_R[_i]), float(_E.max()); "
+               "equity_double_retention = acquisition_retention.customer_equity(best_acquisition_spend, 2 * best_retention_spend, **wine)", "pass"),
         Attack("ch5_quadrant_iv", "mean cuts instead of median cuts",
                "_i = (cv > cv.mean()) & (gp > gp.mean()); n_iv = int(_i.sum()); "
                "iv_value_share = float(cv[_i].sum() / cv.sum())", "fail"),

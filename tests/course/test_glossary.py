@@ -38,7 +38,7 @@ def test_key_terms_are_rendered_from_the_glossary(path):
     nb = nbformat.read(path, as_version=4)
     cells = [c for c in nb.cells if glossary.is_key_terms_cell(c)]
     assert len(cells) == 1, "one Key terms cell per chapter"
-    assert cells[0].source == glossary.key_terms_markdown(_chapter(path)), "run `coursekit glossary`"
+    assert cells[0].source == glossary.key_terms_markdown(_chapter(path)), "run `coursekit generate` (it renders the Key terms cells)"
 
 
 def test_bad_chapter_is_refused():
