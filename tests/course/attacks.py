@@ -134,7 +134,8 @@ ATTACKS: dict[str, list[Attack]] = {
         Attack("ch5_churn_targeting", "the churn rate of the top decile instead of its lift",
                "lift_recency = churn_prediction.gains_table(known_test['recency_days'], churned_test)['churn_rate'].iloc[0]", "fail"),
         Attack("ch5_churn_targeting", "the best list at the old price of 5 CU a call",
-               "_m5 = {s: churn_prediction.targeting_profit(churn_score, churned_test, s, contact_cost=5, value_if_saved=120, save_rate=0.2) for s in shares}; "
+               "_m5 = {s: churn_prediction.targeting_profit(churn_score, churned_test, s, contact_cost=5, "
+               "value_if_saved=120, save_rate=0.2) for s in shares}; "
                "best_share = max(_m5, key=lambda s: _m5[s]['profit']); false_alarms_best = _m5[best_share]['false_alarms']", "fail"),
         Attack("ch5_churn_targeting", "false alarms counted as the churners on the list",
                "false_alarms_best = money_12[best_share]['churners_contacted']", "fail"),
@@ -151,11 +152,13 @@ ATTACKS: dict[str, list[Attack]] = {
                "_t2 = wave2[wave2['arm'] == 'treatment']; "
                "_tm2 = LogisticRegression(max_iter=1000).fit(offer_features(_t2), _t2['churned']); "
                "uplift_wave2 = risk_wave2 - _tm2.predict_proba(offer_features(wave2))[:, 1]; "
-               "profit_uplift = uplift.targeting_value(uplift_wave2, treated_wave2, churned_wave2, 0.2, value_if_saved=600, offer_cost=30)['profit']", "fail"),
+               "profit_uplift = uplift.targeting_value(uplift_wave2, treated_wave2, churned_wave2, 0.2, "
+               "value_if_saved=600, offer_cost=30)['profit']", "fail"),
         Attack("ch5_uplift_targeting", "profit assuming every targeted churner is saved (no experiment)",
                "_k = 2000; _top = np.argsort(-uplift_wave2)[:_k]; profit_uplift = float(churned_wave2[_top].sum() * 600 - 30 * _k)", "fail"),
         Attack("ch5_uplift_targeting", "the top 20% by risk taken from the lowest risk",
-               "profit_risk = uplift.targeting_value(-risk_wave2, treated_wave2, churned_wave2, 0.2, value_if_saved=600, offer_cost=30)['profit']", "fail"),
+               "profit_risk = uplift.targeting_value(-risk_wave2, treated_wave2, churned_wave2, 0.2, "
+               "value_if_saved=600, offer_cost=30)['profit']", "fail"),
         Attack("ch5_uplift_targeting", "the experiment's saved customers counted by hand",
                "_top = np.argsort(-uplift_wave2, kind='stable')[:2000]; _t, _c = treated_wave2[_top], churned_wave2[_top]; "
                "profit_uplift = float(2000 * (_c[~_t].mean() - _c[_t].mean()) * 600 - 2000 * 30)", "pass"),
