@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from coursekit.cases import bank, dicks, freshbox, hotline, key_accounts, miao, small_rolls
+from coursekit.cases import bank, cdnow, dicks, freshbox, hotline, key_accounts, miao, small_rolls
 
-MODULES = (freshbox, miao, dicks, small_rolls, bank, key_accounts, hotline)
+MODULES = (freshbox, miao, dicks, small_rolls, bank, key_accounts, hotline, cdnow)
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__.rsplit(".", 1)[-1])

@@ -17,6 +17,7 @@ case   notebooks (part A, part B)                      module
 6      06_bank_wrong_churn                             :mod:`coursekit.cases.bank`
 7      07_six_key_accounts                             :mod:`coursekit.cases.key_accounts`
 8      08_satisfaction_spending, 08b_two_years_later   :mod:`coursekit.cases.hotline`
+9      09_still_alive                                  :mod:`coursekit.cases.cdnow` (real data)
 =====  ==============================================  ==========================================
 
 Cases 3 and 8 are in two parts: part B (``NNb_*.ipynb``) is released after the class has decided part A.

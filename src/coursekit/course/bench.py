@@ -34,6 +34,7 @@ import pandas as pd
 
 from coursekit import crm, widgets
 from coursekit.cases import bank, dicks, freshbox, hotline, key_accounts, miao, small_rolls
+from coursekit.cases import cdnow as cdnow_case
 from coursekit.course import notebooks
 from coursekit.course.grading import measure_grading
 from coursekit.data.cdnow import cdnow_summary
@@ -70,7 +71,7 @@ def _median_callback(explorer, moves):
 
 def measure_widgets():
     rows = []
-    for module in (*widgets.CHAPTER_MODULES, freshbox, miao, dicks, small_rolls, bank, key_accounts, hotline):
+    for module in (*widgets.CHAPTER_MODULES, freshbox, miao, dicks, small_rolls, bank, key_accounts, hotline, cdnow_case):
         for name, (factory, moves) in module.BENCH.items():
             seconds = _median_callback(factory(), moves)
             rows.append(_row(f"Widget callback: {name} (median)", "≤ 100 ms", seconds, 0.1))
