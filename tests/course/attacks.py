@@ -443,4 +443,46 @@ ATTACKS: dict[str, list[Attack]] = {
                "programme_cost = 2.0e6 + 3.5e6; programme_roi = roi.roi(gain, programme_cost); "
                "programme_roi_clv = roi.roi(gain_clv, programme_cost)", "fail"),
     ],
+    "09_still_alive": [
+        Attack("case9_silence", "the time of the last purchase taken as the silence",
+               "silent = t_x.copy(); n_written_off = int((silent >= 13).sum()); median_silence = float(np.median(silent))", "fail"),
+        Attack("case9_silence", "silent for more than 13 weeks (strictly)",
+               "n_written_off = int((silent > 13).sum())", "fail"),
+        Attack("case9_silence", "the mean silence instead of the median",
+               "median_silence = float(np.mean(silent))", "fail"),
+        Attack("case9_silence", "the silence computed by hand",
+               "silent = calib['T'].to_numpy() - calib['recency'].to_numpy(); n_written_off = int(np.sum(silent >= 13)); "
+               "median_silence = float(pd.Series(silent).median())", "pass"),
+        Attack("case9_p_alive", "the BG/NBD in place of the Pareto/NBD",
+               "from coursekit.models import bgnbd as _bg; _fb = _bg.fit_bgnbd(x, t_x, T); p_alive = _bg.bgnbd_p_alive(_fb, x, t_x, T); "
+               "expected_alive = float(p_alive.sum())", "fail"),
+        Attack("case9_p_alive", "customers with P(alive) >= 0.5 counted instead of the expected number",
+               "expected_alive = float((p_alive >= 0.5).sum())", "fail"),
+        Attack("case9_p_alive", "the model's doubters among the customers the rule keeps",
+               "n_silent_but_alive = int(((cdnow.weeks_silent(x, t_x, T) < 13) & (p_alive < 0.5)).sum())", "fail"),
+        Attack("case9_p_alive", "P(alive) from the published parameters (the same fit, rounded)",
+               "p_alive = pareto_nbd.pareto_nbd_p_alive((0.553, 10.578, 0.606, 11.669), x, t_x, T); expected_alive = float(p_alive.sum())", "pass"),
+        Attack("case9_value", "each customer's own average spend, one-time buyers at zero",
+               "expected_spend = pareto_nbd.pareto_nbd_conditional_expected_transactions(fit_p, 39, x, t_x, T) * "
+               "np.nan_to_num(calib['monetary_value'].to_numpy()); "
+               "top500_value_share = float(np.sort(expected_spend)[::-1][:500].sum() / expected_spend.sum())", "fail"),
+        Attack("case9_value", "expected purchases only, no dollars",
+               "expected_spend = pareto_nbd.pareto_nbd_conditional_expected_transactions(fit_p, 39, x, t_x, T); "
+               "top500_value_share = float(np.sort(expected_spend)[::-1][:500].sum() / expected_spend.sum())", "fail"),
+        Attack("case9_value", "the share held by the 500 lowest",
+               "top500_value_share = float(np.sort(expected_spend)[:500].sum() / expected_spend.sum())", "fail"),
+        Attack("case9_value", "the top 500 share as a percentage",
+               "top500_value_share = 100 * top500_value_share", "fail"),
+        Attack("case9_holdout", "divided by the written-off customers' own purchases",
+               "rule_missed_share = 1.0 - 1e-9", "fail"),
+        Attack("case9_holdout", "the share of written-off customers who bought, not of purchases",
+               "rule_missed_share = float((holdout[gone_by_rule] > 0).mean())", "fail"),
+        Attack("case9_holdout", "purchases per customer of Question 2's group instead of the share who bought",
+               "alive_list_buyers = float(holdout[silent_alive].mean()) / 10", "fail"),
+        Attack("case9_holdout", "the 500 with the highest P(alive) instead of expected spending",
+               "top500_purchase_share = float(holdout[np.argsort(-p_alive)[:500]].sum() / holdout.sum())", "fail"),
+        Attack("case9_holdout", "the holdout read from the summary by hand",
+               "_h = summary['holdout_frequency']; _g = pd.Series(silent >= 13, index=summary.index); "
+               "rule_missed_share = float(_h[_g].sum() / _h.sum())", "pass"),
+    ],
 }

@@ -130,7 +130,7 @@ def test_the_guide_is_linked_from_the_readme_and_its_pages_exist():
 def test_the_check_catches_a_wrong_plan():
     sections, case_numbers = chapter_sections(), cases()
     with pytest.raises(AssertionError, match="no such case"):
-        minutes_of("Case 9", sections, case_numbers)
+        minutes_of("Case 10", sections, case_numbers)
     with pytest.raises(AssertionError, match="no such section"):
         minutes_of("§1.42", sections, case_numbers)
     assert minutes_of("§1.3", sections, case_numbers) == (sections[1, 3][1], "section")

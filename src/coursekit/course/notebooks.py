@@ -181,8 +181,9 @@ def case_index(root: Path | None = None) -> str:
     header = [
         "# Case library",
         "",
-        "Case studies retold from the course readings, each with data to work with, autograded",
-        "questions and discussion questions. Open a case in JupyterLab and run it top to bottom;",
+        "Case studies retold from the course readings, and one on real customers (Case 9, CDNOW),",
+        "each with data to work with, autograded questions and discussion questions. Open a case",
+        "in JupyterLab and run it top to bottom;",
         "answer the ✏️ questions in place. (This index is generated from the notebooks by",
         "`make release`; the instructor's versions with worked answers and teaching notes are in",
         "`solutions/cases/`.)",
