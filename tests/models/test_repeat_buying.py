@@ -42,6 +42,18 @@ def test_bgnbd_reproduces_the_published_conditional_expectation():
     assert value[0] == pytest.approx(1.226, abs=0.0005)
 
 
+def test_bgnbd_reproduces_the_published_spreadsheet_expectations(xtT):
+    """E[X(t)] of a new customer on CDNOW, from the spreadsheet implementation of FHL (2005).
+
+    B. G. S. Hardie's Excel note "Implementing the BG/NBD model" (brucehardie.com, note 004) tabulates
+    E[X(t)] for the CDNOW fit; the values below are as reproduced in the test-suite of the ``lifetimes``
+    package (``test_expectation_returns_same_value_Hardie_excel_sheet``)."""
+    times = np.array([0.1429, 1.0, 3.0, 31.8571, 32.0, 78.0])
+    published = np.array([0.0078, 0.0532, 0.1506, 1.0405, 1.0437, 1.8576])
+    fit = bgnbd.fit_bgnbd(*xtT)
+    np.testing.assert_allclose(bgnbd.bgnbd_expected_transactions(fit, times), published, atol=5e-4)
+
+
 def test_pareto_nbd_reproduces_the_published_estimates(xtT):
     fit = pareto_nbd.fit_pareto_nbd(*xtT)
     assert_allclose(fit.params, PARETO_PUBLISHED, atol=0.002)
