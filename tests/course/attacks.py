@@ -127,6 +127,22 @@ ATTACKS: dict[str, list[Attack]] = {
                "forecast_error_pct = 100 * (holdout_forecast - cdnow['holdout_frequency'].sum()) / cdnow['holdout_frequency'].sum()", "fail"),
         Attack("ch4_p_alive", "the error relative to the forecast instead of the actual",
                "forecast_error_pct = 100 * (holdout_forecast - cdnow['holdout_frequency'].sum()) / holdout_forecast", "fail"),
+        Attack("ch4_residual_clv", "the annual discount rate used as a weekly one",
+               "clv_residual = 0.30 * spend_all * pareto_nbd.pareto_nbd_discounted_expected_transactions(fit_p, 0.15, x, t_x, T); "
+               "cohort_value = float(clv_residual.sum()); share_no_repeat = float(clv_residual[x == 0].sum() / cohort_value)", "fail"),
+        Attack("ch4_residual_clv", "revenue instead of margin",
+               "clv_residual = spend_all * det_all; cohort_value = float(clv_residual.sum()); "
+               "share_no_repeat = float(clv_residual[x == 0].sum() / cohort_value)", "fail"),
+        Attack("ch4_residual_clv", "one-time buyers valued at zero",
+               "clv_residual = np.where(x > 0, clv_residual, 0.0); cohort_value = float(clv_residual.sum()); share_no_repeat = 0.0", "fail"),
+        Attack("ch4_residual_clv", "undiscounted purchases over the next ten years",
+               "clv_residual = 0.30 * spend_all * pareto_nbd.pareto_nbd_conditional_expected_transactions(fit_p, 520, x, t_x, T); "
+               "cohort_value = float(clv_residual.sum()); share_no_repeat = float(clv_residual[x == 0].sum() / cohort_value)", "fail"),
+        Attack("ch4_residual_clv", "DET in Fader, Hardie & Lee's own form, with Psi(s, s; z)",
+               "from scipy.special import hyperu as _U; _r, _a, _s, _b = fit_p.params; _z = np.log(1.15) / 52 * (_b + T); "
+               "_det = pareto_nbd.pareto_nbd_p_alive(fit_p, x, t_x, T) * (_r + x) * (_b + T) / (_a + T) * _z ** (_s - 1) * _U(_s, _s, _z); "
+               "clv_residual = 0.30 * spend_all * _det; cohort_value = float(clv_residual.sum()); "
+               "share_no_repeat = float(clv_residual[x == 0].sum() / cohort_value)", "pass"),
     ],
     "05_retention_strategies": [
         Attack("ch5_churn_targeting", "recency ranked the wrong way (shortest silence first)",

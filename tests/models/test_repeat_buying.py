@@ -88,6 +88,28 @@ def test_the_holdout_period(summary, xtT):
         assert np.corrcoef(by_x_actual, by_x_forecast)[0, 1] > 0.98
 
 
+def test_discounted_expected_transactions_against_the_forecasts_it_discounts():
+    """DET is the discounted sum of the conditional forecasts: integrate d E[Y(t)] e^{-delta t} numerically."""
+    from scipy.integrate import quad
+
+    delta = np.log(1.15) / 52
+    for x, t_x, big_t in [(2, 30.43, 38.86), (0, 0.0, 32.0), (9, 37.0, 38.0)]:
+        def rate(u, x=x, t_x=t_x, big_t=big_t):
+            h = 1e-3
+            lo = max(u - h, 0.0)
+            ahead = pareto_nbd.pareto_nbd_conditional_expected_transactions(PARETO_PUBLISHED, u + h, [x], [t_x], [big_t])[0]
+            behind = pareto_nbd.pareto_nbd_conditional_expected_transactions(PARETO_PUBLISHED, lo, [x], [t_x], [big_t])[0]
+            return (ahead - behind) / (u + h - lo)
+        numeric = quad(lambda u: rate(u) * np.exp(-delta * u), 0, 20_000, limit=400)[0]
+        det = pareto_nbd.pareto_nbd_discounted_expected_transactions(PARETO_PUBLISHED, delta, [x], [t_x], [big_t])[0]
+        assert det == pytest.approx(numeric, rel=1e-3)
+    slow, fast = (pareto_nbd.pareto_nbd_discounted_expected_transactions(PARETO_PUBLISHED, d, [2], [30.43], [38.86])[0]
+                  for d in (0.001, 0.01))
+    assert slow > fast > 0
+    with pytest.raises(ValueError, match="discount_rate"):
+        pareto_nbd.pareto_nbd_discounted_expected_transactions(PARETO_PUBLISHED, 0, [2], [30.43], [38.86])
+
+
 def test_p_alive_behaves(xtT):
     fit = bgnbd.BGNBDFit(*BGNBD_PUBLISHED)
     p = bgnbd.bgnbd_p_alive(fit, *xtT)
