@@ -8,6 +8,9 @@ Sub-commands::
     coursekit bench [--output FILE]    measure the performance budgets
     coursekit grade NOTEBOOK SUBMISSIONS [--out DIR] [--jobs N] [--timeout S]
                                        grade a class's submissions (folder or zip)
+    coursekit translate update|check|build [NOTEBOOK ...]
+                                       the Chinese edition: update the catalogues from the English
+                                       source, list what blocks a build, build (and execute) it
 
 ``release``, ``generate`` and ``grade`` are teacher commands: they need nbgrader, which
 a student install leaves out (``pip install -e '.[teacher]'`` adds it).
@@ -19,7 +22,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from coursekit.course import bench, glossary, grading, notebooks
+from coursekit.course import bench, glossary, grading, notebooks, translation
 
 
 def _execute(paths) -> None:
@@ -54,6 +57,10 @@ def main(argv=None) -> int:
                     help="do not time grading 100 submissions (about 10 minutes on 2 cores)")
     gr = sub.add_parser("grade", help="grade a class's submissions of a chapter or case (folder, zip or notebook)")
     grading.add_arguments(gr)
+    tr = sub.add_parser("translate", help="the Chinese edition: update catalogues, check them, build the notebooks")
+    tr.add_argument("action", choices=["update", "check", "build"])
+    tr.add_argument("notebooks", nargs="*", help="English teacher notebooks; default: every one")
+    tr.add_argument("--drop-obsolete", action="store_true", help="update: remove entries whose English is gone")
     args = parser.parse_args(argv)
 
     if args.command in ("release", "generate"):
@@ -74,7 +81,37 @@ def main(argv=None) -> int:
         bench.main(output=args.output, fresh_clone=not args.skip_fresh_clone, grading=not args.skip_grading)
     elif args.command == "grade":
         return grading.main(args)
+    elif args.command == "translate":
+        return _translate(args.action, args.notebooks, drop_obsolete=args.drop_obsolete)
     return 0
+
+
+def _translate(action: str, paths, *, drop_obsolete: bool = False) -> int:
+    root = notebooks.repo_root()
+    targets = [Path(p).resolve() for p in paths] or notebooks.solution_notebooks()
+    failed = 0
+    for path in targets:
+        name = path.relative_to(root) if path.is_relative_to(root) else path
+        if action == "update":
+            po, counts = translation.update_catalogue(path, root, drop_obsolete=drop_obsolete)
+            print(f"{po.relative_to(root)}: {counts['units']} units, {counts['new']} new, {counts['fuzzy']} fuzzy, "
+                  f"{counts['obsolete']} obsolete")
+        elif action == "check":
+            problems = translation.catalogue_problems(path, root)
+            print(f"{name}: " + ("ready" if not problems else f"{len(problems)} problems"))
+            for line in problems[:50]:
+                print("  " + line)
+            failed += bool(problems)
+        else:
+            try:
+                out = translation.build_notebook(path, root)
+            except ValueError as exc:
+                print(f"{name}: not built: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            _, seconds = notebooks.execute(out)
+            print(f"built and executed {out.relative_to(root)} in {seconds:.1f} s")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,602 @@
+r"""The Chinese edition from the one English source: gettext catalogues per notebook, and the build.
+
+The English teacher's notebooks in ``solutions/`` are the only source.  Their translatable text is cut
+into **units** and kept in one gettext catalogue per notebook, ``locale/zh_CN/<assignment>/<stem>.po``,
+which Poedit or Weblate can edit:
+
+* a markdown cell is cut into blocks -- a paragraph, a heading, a list item, a table cell -- without
+  their markup (``## ``, ``* ``, ``|``); maths (``$…$``), code spans, links and ``{…}`` fields stay in
+  the unit and must come back unchanged in the translation (:func:`placeholder_problems`);
+* a code cell gives its comments and the string literals meant for people: a literal is a unit when it
+  holds a letter and a space, or a character outside ASCII, or starts with a capital letter followed by a
+  lower-case one; names such as ``"frequency"`` or ``"IV"`` are code and stay as they are.
+
+:func:`update_catalogue` brings a catalogue in line with its source, like ``msgmerge``: a unit whose text
+changed keeps its old translation marked *fuzzy* (with the old English as ``#| msgid``), a unit that
+disappeared is kept as *obsolete*, a new unit is added untranslated.  :func:`catalogue_problems` lists
+everything that stops a notebook from being built: untranslated, fuzzy or obsolete entries, units of the
+source missing from the catalogue, and translations that lost a placeholder.  :func:`build_notebook`
+writes the Chinese teacher's notebook: every markdown unit and code unit replaced, nothing else --
+:func:`code_difference` checks that a code cell differs from its English cell only in its string
+literals and comments.
+
+The Chinese teacher's notebooks live in ``solutions/chapters-zh/`` and ``solutions/cases-zh/``: two
+nbgrader assignments of their own, with the same ``grade_id`` s as the English ones, so plain nbgrader
+releases, collects and grades them, and the student versions are generated to ``chapters-zh/`` and
+``cases-zh/``.
+
+References
+----------
+.. [1] GNU gettext manual, "The Format of PO Files", https://www.gnu.org/software/gettext/manual/.
+.. [2] R. Sapkota, "polib", https://polib.readthedocs.io/.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import hashlib
+import io
+import re
+import tokenize
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import polib
+
+from coursekit.course import glossary
+
+__all__ = [
+    "LANGUAGE",
+    "EDITIONS",
+    "Segment",
+    "markdown_segments",
+    "code_segments",
+    "notebook_units",
+    "catalogue_path",
+    "edition_path",
+    "update_catalogue",
+    "catalogue_problems",
+    "placeholder_problems",
+    "translate_source",
+    "build_notebook",
+    "code_difference",
+    "reading_windows",
+    "write_reading_fingerprint",
+    "shared_with_readings",
+    "glossary_problems",
+]
+
+#: The language of the second edition (gettext's name for it).
+LANGUAGE = "zh_CN"
+#: English assignment -> the Chinese edition's assignment (an nbgrader assignment of its own).
+EDITIONS = {"chapters": "chapters-zh", "cases": "cases-zh"}
+
+_LETTER = re.compile(r"[A-Za-z\u4e00-\u9fff]")
+_MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$", re.S)
+_CODE_SPAN = re.compile(r"`[^`\n]+`")
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+_FIELD = re.compile(r"\{[^{}\n]*\}")
+_HTML = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a cell's source: ``text`` is translated when ``unit`` is True, kept otherwise."""
+
+    text: str
+    unit: bool
+
+
+def _is_text(s: str) -> bool:
+    return bool(_LETTER.search(s))
+
+
+# ---------------------------------------------------------------------------------------------- markdown
+
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+_HEADING = re.compile(r"^(#{1,6}\s+)(.*?)(\s*)$")
+_ITEM = re.compile(r"^(\s*(?:[*+-]|\d+[.)])\s+)(.*)$")
+
+
+def _inline(text: str) -> list[Segment]:
+    """A block's text as one unit, with its surrounding whitespace kept out of it.
+
+    A block that is only maths, code spans and links (nothing left to translate) is kept as it is."""
+    stripped = text.strip()
+    bare = _LINK.sub("", _CODE_SPAN.sub("", _MATH.sub("", stripped)))
+    if not stripped or not _is_text(bare):
+        return [Segment(text, False)]
+    start = text.index(stripped)
+    out = []
+    if start:
+        out.append(Segment(text[:start], False))
+    out.append(Segment(stripped, True))
+    if start + len(stripped) < len(text):
+        out.append(Segment(text[start + len(stripped):], False))
+    return out
+
+
+def _table_row(line: str) -> list[Segment]:
+    if _TABLE_RULE.match(line):
+        return [Segment(line, False)]
+    out = []
+    for k, piece in enumerate(re.split(r"(\|)", line)):
+        out.extend([Segment(piece, False)] if piece == "|" or k == 0 and not piece.strip() else _inline(piece))
+    return out
+
+
+def markdown_segments(source: str) -> list[Segment]:
+    """Cut a markdown cell into segments whose texts join back to ``source`` exactly.
+
+    Units are paragraphs, headings (without ``#``), list items (without their marker, continuation lines
+    included) and table cells; fenced code blocks, table rules and blank lines are kept as they are.
+
+    Examples
+    --------
+    >>> segs = markdown_segments("## Key terms\\n\\n* one item\\n  goes on\\n* two\\n\\n| a | b |\\n|---|---|")
+    >>> [s.text for s in segs if s.unit]
+    ['Key terms', 'one item\\n  goes on', 'two', 'a', 'b']
+    >>> "".join(s.text for s in segs) == "## Key terms\\n\\n* one item\\n  goes on\\n* two\\n\\n| a | b |\\n|---|---|"
+    True
+    """
+    lines = source.split("\n")
+    out: list[Segment] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        nl = "\n" if i < len(lines) - 1 else ""
+        if line.lstrip().startswith("```"):                       # a fenced block, kept whole
+            j = i + 1
+            while j < len(lines) and not lines[j].lstrip().startswith("```"):
+                j += 1
+            j = min(j, len(lines) - 1)
+            out.append(Segment("\n".join(lines[i:j + 1]) + ("\n" if j < len(lines) - 1 else ""), False))
+            i = j + 1
+            continue
+        if not line.strip():
+            out.append(Segment(line + nl, False))
+            i += 1
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            out.append(Segment(heading[1], False))
+            out.extend(_inline(heading[2]))
+            out.append(Segment(heading[3] + nl, False))
+            i += 1
+            continue
+        if line.lstrip().startswith("|"):
+            out.extend(_table_row(line))
+            out.append(Segment(nl, False))
+            i += 1
+            continue
+        item = _ITEM.match(line)
+        # a paragraph or a list item: runs to a blank line, a heading, a table or the next item
+        j = i + 1
+        while j < len(lines) and lines[j].strip() and not _HEADING.match(lines[j]) \
+                and not lines[j].lstrip().startswith(("|", "```")) and not _ITEM.match(lines[j]):
+            j += 1
+        block = "\n".join(lines[i:j])
+        end_nl = "\n" if j < len(lines) else ""
+        if item:
+            out.append(Segment(item[1], False))
+            block = block[len(item[1]):]
+        out.extend(_inline(block))
+        out.append(Segment(end_nl, False))
+        i = j
+    return [s for s in out if s.text]
+
+
+# -------------------------------------------------------------------------------------------------- code
+
+_STRING_START = re.compile(r"^([rRbBuUfF]{0,2})('''|\"\"\"|'|\")")
+
+
+def _literal_is_text(prefix: str, body: str) -> bool:
+    if "b" in prefix.lower() or not _is_text(body):
+        return False
+    if any(ord(ch) > 127 for ch in body):
+        return True
+    if re.search(r"[A-Za-z]\s+\S", body) or re.search(r"\S\s+[A-Za-z]", body):
+        return True
+    return bool(re.match(r"^[A-Z][a-z]", body))
+
+
+def code_segments(source: str) -> list[Segment]:
+    """Cut a code cell into segments: comments and the string literals meant for people are units.
+
+    A unit is the text *inside* the quotes (or after ``#`` and a space); the quotes, prefixes and code
+    around them are kept.  A cell that is not valid Python (IPython magics) has no units.
+
+    Examples
+    --------
+    >>> segs = code_segments('print("Hello, world")  # greet\\nx = df["frequency"]')
+    >>> [s.text for s in segs if s.unit]
+    ['Hello, world', 'greet']
+    """
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return [Segment(source, False)]
+    starts = [0]
+    for line in source.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def offset(row, col):
+        return starts[row - 1] + col
+
+    cuts: list[tuple[int, int]] = []
+    for tok in tokens:
+        a, b = offset(*tok.start), offset(*tok.end)
+        if tok.type == tokenize.COMMENT:
+            m = re.match(r"#+\s*", tok.string)
+            body = tok.string[m.end():].rstrip()
+            if body and _is_text(body) and not body.startswith(("##", "BEGIN", "END", "YOUR CODE", "noqa", "type:")):
+                cuts.append((a + m.end(), a + m.end() + len(body)))
+        elif tok.type == tokenize.STRING:
+            m = _STRING_START.match(tok.string)
+            if not m:
+                continue
+            quote = m[2]
+            body_start, body_end = a + m.end(), b - len(quote)
+            if _literal_is_text(m[1], source[body_start:body_end]):
+                cuts.append((body_start, body_end))
+    out, last = [], 0
+    for a, b in cuts:
+        if a > last:
+            out.append(Segment(source[last:a], False))
+        out.append(Segment(source[a:b], True))
+        last = b
+    if last < len(source):
+        out.append(Segment(source[last:], False))
+    return out
+
+
+def _cell_segments(cell) -> list[Segment]:
+    if cell.cell_type == "markdown":
+        return markdown_segments(cell.source)
+    if cell.cell_type == "code":
+        return code_segments(cell.source)
+    return [Segment(cell.source, False)]
+
+
+def notebook_units(nb) -> list[tuple[str, str]]:
+    """Every unit of a notebook in order, as ``(cell id, text)``."""
+    return [(cell.get("id", str(k)), seg.text) for k, cell in enumerate(nb.cells) for seg in _cell_segments(cell)
+            if seg.unit]
+
+
+# ----------------------------------------------------------------------------------------------- catalogue
+
+def catalogue_path(notebook: Path, root: Path) -> Path:
+    """``locale/zh_CN/<assignment>/<stem>.po`` for ``solutions/<assignment>/<stem>.ipynb``."""
+    notebook = Path(notebook)
+    return Path(root) / "locale" / LANGUAGE / notebook.parent.name / (notebook.stem + ".po")
+
+
+def edition_path(notebook: Path, root: Path) -> Path:
+    """``solutions/<assignment>-zh/<stem>.ipynb``: where the Chinese teacher's notebook is built."""
+    notebook = Path(notebook)
+    assignment = notebook.parent.name
+    if assignment not in EDITIONS:
+        raise ValueError(f"notebook must be in solutions/chapters or solutions/cases, got {notebook}")
+    return Path(root) / "solutions" / EDITIONS[assignment] / notebook.name
+
+
+def _placeholders(text: str) -> Counter:
+    found = Counter()
+    for pattern in (_MATH, _CODE_SPAN, _FIELD):
+        found.update(pattern.findall(text))
+    found.update("link:" + url for url in _LINK.findall(text))
+    found.update(tag.split()[0].rstrip(">") for tag in _HTML.findall(text))
+    return found
+
+
+def placeholder_problems(msgid: str, msgstr: str) -> list[str]:
+    """What a translation lost or added of its source's maths, code spans, links, ``{…}`` fields and tags.
+
+    Examples
+    --------
+    >>> placeholder_problems("Use `clv.clv` with $r$.", "用 `clv.clv` 计算 $r$。")
+    []
+    >>> placeholder_problems("Use `clv.clv` with $r$.", "用 clv.clv 计算 $r$。")
+    ['lost `clv.clv`']
+    """
+    want, got = _placeholders(msgid), _placeholders(msgstr)
+    problems = [f"lost {item}" for item in sorted((want - got).elements())]
+    problems += [f"added {item}" for item in sorted((got - want).elements())]
+    return problems
+
+
+def _new_catalogue(notebook: Path) -> polib.POFile:
+    po = polib.POFile(wrapwidth=0)
+    po.metadata = {
+        "Project-Id-Version": f"coursekit {notebook.parent.name}/{notebook.stem}",
+        "Language": LANGUAGE,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    return po
+
+
+def update_catalogue(notebook: Path, root: Path, *, drop_obsolete: bool = False) -> tuple[Path, dict]:
+    """Bring the notebook's catalogue in line with its English source (create it if missing).
+
+    Parameters
+    ----------
+    notebook : Path
+        ``solutions/<assignment>/<stem>.ipynb``.
+    root : Path
+        The repository root.
+    drop_obsolete : bool, default False
+        Remove entries whose English no longer occurs (after their translation has been reused).
+
+    Returns
+    -------
+    (Path, dict)
+        The catalogue's path and counts: ``units``, ``new``, ``fuzzy`` (changed English, old translation
+        kept for review), ``obsolete``.
+    """
+    notebook = Path(notebook)
+    nb = nbformat.read(notebook, as_version=4)
+    path = catalogue_path(notebook, root)
+    old = polib.pofile(str(path), wrapwidth=0) if path.is_file() else _new_catalogue(notebook)
+    known = {e.msgid: e for e in old if not e.obsolete}
+    retired = {e.msgid: e for e in old if e.obsolete}
+    po = _new_catalogue(notebook)
+    po.metadata.update({k: v for k, v in old.metadata.items() if k not in po.metadata})
+    counts = {"units": 0, "new": 0, "fuzzy": 0, "obsolete": 0}
+    seen: dict[str, polib.POEntry] = {}
+    for cell_id, text in notebook_units(nb):
+        if text in seen:
+            seen[text].occurrences.append((cell_id, ""))
+            continue
+        counts["units"] += 1
+        previous = known.get(text) or retired.get(text)
+        if previous is not None:
+            entry = polib.POEntry(msgid=text, msgstr=previous.msgstr, flags=list(previous.flags),
+                                  previous_msgid=previous.previous_msgid, comment=previous.comment,
+                                  tcomment=previous.tcomment)
+        else:
+            pool = [m for m in list(known) + list(retired) if m not in seen and (known.get(m) or retired[m]).msgstr]
+            close = difflib.get_close_matches(text, pool, n=1, cutoff=0.75)
+            if close:
+                source = known.get(close[0]) or retired[close[0]]
+                entry = polib.POEntry(msgid=text, msgstr=source.msgstr, flags=["fuzzy"], previous_msgid=close[0],
+                                      tcomment=source.tcomment)
+                counts["fuzzy"] += 1
+            else:
+                entry = polib.POEntry(msgid=text, msgstr="")
+                counts["new"] += 1
+        entry.occurrences = [(cell_id, "")]
+        seen[text] = entry
+        po.append(entry)
+    if not drop_obsolete:
+        for msgid, entry in list(known.items()) + list(retired.items()):
+            if msgid not in seen and entry.msgstr:
+                gone = polib.POEntry(msgid=msgid, msgstr=entry.msgstr, obsolete=True)
+                po.append(gone)
+                counts["obsolete"] += 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    po.save(str(path))
+    return path, counts
+
+
+def catalogue_problems(notebook: Path, root: Path) -> list[str]:
+    """Everything that stops the Chinese edition of ``notebook`` from being built, one line each.
+
+    Untranslated, fuzzy and obsolete entries; units of the English source the catalogue lacks (the English
+    changed since the catalogue was updated); translations that lost or added a placeholder.  Empty when
+    the edition can be built.
+    """
+    notebook = Path(notebook)
+    path = catalogue_path(notebook, root)
+    if not path.is_file():
+        return [f"{path}: no catalogue (run `coursekit translate update`)"]
+    po = polib.pofile(str(path), wrapwidth=0)
+    fp_path = fingerprint_path(root)
+    fingerprint = set(fp_path.read_text(encoding="utf-8").split()) if fp_path.is_file() else set()
+    problems = []
+    entries = {e.msgid: e for e in po if not e.obsolete}
+    units = {text for _, text in notebook_units(nbformat.read(notebook, as_version=4))}
+    for text in sorted(units - set(entries)):
+        problems.append(f"{path.name}: the English changed — no entry for {text[:70]!r} (run `coursekit translate update`)")
+    for e in po:
+        where = f"{path.name}: {e.msgid[:70]!r}"
+        if e.obsolete:
+            problems.append(f"{where} is obsolete: its English is gone from the notebook")
+        elif e.msgid not in units:
+            problems.append(f"{where} no longer occurs in the notebook (run `coursekit translate update`)")
+        elif "fuzzy" in e.flags:
+            problems.append(f"{where} is fuzzy: the English changed since it was translated")
+        elif not e.msgstr.strip():
+            problems.append(f"{where} is untranslated")
+        else:
+            problems += [f"{where}: the translation {p}" for p in placeholder_problems(e.msgid, e.msgstr)]
+            problems += [f"{where}: {p}" for p in glossary_problems(e.msgid, e.msgstr)]
+            shared = shared_with_readings(e.msgstr, fingerprint)
+            if shared:
+                problems.append(f"{where}: the translation shares {SHARED_RUN}+ characters with a reading: {shared[0]}…")
+    return problems
+
+
+def _glossary_pairs() -> list[tuple[re.Pattern, tuple[str, ...], str]]:
+    """(English pattern, accepted Chinese spellings, term) for every multi-word glossary term."""
+    pairs = []
+    for term, chinese in zip(glossary.load()["term"], glossary.load()["chinese"], strict=True):
+        english_parts = [t.strip() for t in re.sub(r"\s*\(.*?\)", "", term).split(" / ")]
+        chinese_parts = [c.strip() for c in re.sub(r"\s*[（(].*?[)）]", "", chinese).split(" / ")]
+        if len(english_parts) == len(chinese_parts) > 1:
+            options = [(e, (c,)) for e, c in zip(english_parts, chinese_parts, strict=True)]
+        else:
+            options = [(e, tuple(chinese_parts)) for e in english_parts]
+        for english, accepted in options:
+            if len(english.split()) >= 2:
+                words = r"[\s-]+".join(re.escape(w) for w in re.split(r"[\s-]+", english))
+                pairs.append((re.compile(rf"\b{words}s?\b", re.I), accepted, english))
+    return pairs
+
+
+def glossary_problems(msgid: str, msgstr: str) -> list[str]:
+    """The glossary's multi-word terms in ``msgid`` whose Chinese spelling ``msgstr`` does not use.
+
+    Examples
+    --------
+    >>> glossary_problems("The retention rate fell.", "保持率下降了。")
+    ["'retention rate' must be translated as 客户保持率"]
+    >>> glossary_problems("The retention rate fell.", "客户保持率下降了。")
+    []
+    """
+    return [f"{english!r} must be translated as {' or '.join(accepted)}" for pattern, accepted, english in _GLOSSARY()
+            if pattern.search(msgid) and not any(a in msgstr for a in accepted)]
+
+
+def _glossary_cache():
+    cache: list = []
+
+    def get():
+        if not cache:
+            cache.extend(_glossary_pairs())
+        return cache
+    return get
+
+
+_GLOSSARY = _glossary_cache()
+
+
+# --------------------------------------------------------------------------------------------------- build
+
+def translate_source(cell, table: dict[str, str]) -> str:
+    """The cell's source with every unit replaced by its translation in ``table`` (msgid -> msgstr)."""
+    return "".join(table.get(s.text, s.text) if s.unit else s.text for s in _cell_segments(cell))
+
+
+def build_notebook(notebook: Path, root: Path, *, check: bool = True) -> Path:
+    """Write the Chinese teacher's notebook of ``notebook`` from its catalogue (outputs cleared).
+
+    Raises
+    ------
+    ValueError
+        If ``check`` and :func:`catalogue_problems` finds anything, or a code cell would differ from its
+        English cell in more than strings and comments.
+    """
+    notebook = Path(notebook)
+    if check:
+        problems = catalogue_problems(notebook, root)
+        if problems:
+            raise ValueError(f"{notebook.name}: the catalogue is not ready:\n" + "\n".join(problems[:20]))
+    po = polib.pofile(str(catalogue_path(notebook, root)), wrapwidth=0)
+    table = {e.msgid: e.msgstr for e in po if not e.obsolete and e.msgstr and "fuzzy" not in e.flags}
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        english = cell.source
+        cell.source = translate_source(cell, table)
+        if cell.cell_type == "code":
+            diff = code_difference(english, cell.source)
+            if diff:
+                raise ValueError(f"{notebook.name}, cell {cell.get('id')}: the translation changes the code: {diff}")
+            cell.outputs, cell.execution_count = [], None
+    nb.metadata["language"] = "zh-CN"
+    title = nb.metadata.get("title")
+    if title:
+        nb.metadata["title"] = table.get(title, title)
+    out = edition_path(notebook, root)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out)
+    return out
+
+
+class _Blank(ast.NodeTransformer):
+    """Blank every string constant; an f-string keeps only the multiset of its fields."""
+
+    def visit_Constant(self, node):
+        return ast.Constant(value="") if isinstance(node.value, str) else node
+
+    def visit_JoinedStr(self, node):
+        fields = sorted(ast.dump(self.visit(v)) for v in node.values if isinstance(v, ast.FormattedValue))
+        return ast.Constant(value="f:" + "|".join(fields))
+
+
+def _shape(source: str) -> str | None:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    return ast.dump(_Blank().visit(tree))
+
+
+def code_difference(english: str, translated: str) -> str:
+    """Empty if two code cells differ only in string literals and comments; else what differs.
+
+    The syntax trees are compared with every string blanked (an f-string keeps its ``{…}`` fields, in any
+    order, since a Chinese sentence may put them elsewhere).  Cells that are not Python (magics) must be
+    identical.
+
+    Examples
+    --------
+    >>> code_difference('print(f"{n} customers")  # count', 'print(f"{n} 位客户")  # 计数')
+    ''
+    >>> code_difference('x = 1', 'x = 2')
+    'the code itself differs'
+    """
+    a, b = _shape(english), _shape(translated)
+    if a is None or b is None:
+        return "" if english == translated else "a cell that is not Python changed"
+    return "" if a == b else "the code itself differs"
+
+
+def changed_lines(english: str, translated: str) -> list[str]:
+    """The lines of a translated cell that differ from the English one (for review)."""
+    return [line for line in difflib.unified_diff(english.splitlines(), translated.splitlines(), lineterm="", n=0)
+            if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))]
+
+
+# ------------------------------------------------------------------------------------- the readings' text
+
+#: How many Chinese characters in a row a translation may share with a reading: fewer than this.
+SHARED_RUN = 16
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def _cjk(text: str) -> str:
+    return "".join(_CJK.findall(text))
+
+
+def reading_windows(text: str, size: int = SHARED_RUN) -> set[str]:
+    """The hashes of every run of ``size`` Chinese characters in ``text`` (punctuation, digits and Latin
+    letters dropped first, so a copy with changed punctuation is still found)."""
+    chars = _cjk(text)
+    return {hashlib.sha1(chars[i:i + size].encode("utf-8")).hexdigest()[:12] for i in range(len(chars) - size + 1)}
+
+
+def fingerprint_path(root: Path) -> Path:
+    """``locale/readings-fingerprint.txt``: hashes of the readings' 16-character runs, not their text."""
+    return Path(root) / "locale" / "readings-fingerprint.txt"
+
+
+def write_reading_fingerprint(readings: Path, root: Path) -> Path:
+    """Hash every 16-character run of the course readings (``*.txt`` in ``readings``) into the repository.
+
+    The readings themselves stay outside the repository; their fingerprint lets CI check that no
+    translation shares a run of :data:`SHARED_RUN` Chinese characters with them.
+    """
+    hashes: set[str] = set()
+    files = sorted(Path(readings).glob("*.txt"))
+    if not files:
+        raise ValueError(f"readings must be a folder of the readings' .txt files, found none in {readings}")
+    for path in files:
+        hashes |= reading_windows(path.read_text(encoding="utf-8"))
+    out = fingerprint_path(root)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(sorted(hashes)) + "\n", encoding="utf-8")
+    return out
+
+
+def shared_with_readings(text: str, fingerprint: set[str]) -> list[str]:
+    """The runs of :data:`SHARED_RUN` Chinese characters of ``text`` that occur in a reading."""
+    chars = _cjk(text)
+    return [chars[i:i + SHARED_RUN] for i in range(len(chars) - SHARED_RUN + 1)
+            if hashlib.sha1(chars[i:i + SHARED_RUN].encode("utf-8")).hexdigest()[:12] in fingerprint]
