@@ -259,7 +259,8 @@ def test_chinese_renders_with_a_cjk_font(lab):
     page = lab["browser"].new_page(viewport={"width": 1366, "height": 768})
     try:
         page.goto(f"{lab['base']}/lab/tree/chapters/01_why_retention_matters.ipynb?token={lab['token']}&reset")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        # the cells appear before their markdown is rendered: wait for the rendered text itself
+        page.wait_for_selector(".jp-Notebook .jp-RenderedMarkdown", timeout=60_000)
         widths = page.evaluate("""() => {
             const c = document.createElement('canvas').getContext('2d');
             const font = getComputedStyle(document.querySelector('.jp-RenderedMarkdown')).fontFamily;
