@@ -23,15 +23,16 @@ MAX_LINES = 1200
 #: the dotted name below ``coursekit``; the two top-level modules are layers of their own.
 ALLOWED = {
     "_validate": set(),
-    "plotting": {"_validate"},
-    "exercises": set(),
+    "language": set(),
+    "plotting": {"_validate", "language"},
+    "exercises": {"language"},
     "tables": {"_validate"},
     "models": {"_validate"},
     "crm": {"_validate", "models", "tables"},
     "data": {"_validate", "models", "tables", "crm.schema"},
-    "widgets": {"_validate", "plotting", "tables", "models", "crm", "data"},
-    "cases": {"_validate", "plotting", "tables", "models", "crm", "data", "widgets"},
-    "course": {"_validate", "plotting", "tables", "models", "crm", "data", "widgets", "cases"},
+    "widgets": {"_validate", "language", "plotting", "tables", "models", "crm", "data"},
+    "cases": {"_validate", "language", "plotting", "tables", "models", "crm", "data", "widgets"},
+    "course": {"_validate", "language", "plotting", "tables", "models", "crm", "data", "widgets", "cases"},
     "__init__": set(),
 }
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import inspect
 
+from coursekit.language import tr
+
 __all__ = ["NotAnswered", "answered", "passed"]
 
 
@@ -75,11 +77,12 @@ def answered(*names: str) -> None:
     del frame
     missing = [name for name in names if name not in scope]
     if missing:
-        verb = "is" if len(missing) == 1 else "are"
-        raise NotAnswered(f"not answered yet: {', '.join(missing)} {verb} not defined "
-                          "(write your answer in the cell above, then run it)")
+        template = tr("not answered yet: {names} is not defined (write your answer in the cell above, then run it)") \
+            if len(missing) == 1 else \
+            tr("not answered yet: {names} are not defined (write your answer in the cell above, then run it)")
+        raise NotAnswered(template.format(names=", ".join(missing)))
 
 
 def passed() -> None:
     """Print the short confirmation a test cell ends with when the visible checks pass."""
-    print("✓ Your answer passes the visible checks (the hidden tests grade it when you hand it in).")
+    print("✓ " + tr("Your answer passes the visible checks (the hidden tests grade it when you hand it in)."))

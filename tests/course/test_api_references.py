@@ -17,7 +17,7 @@ import pytest
 import coursekit
 from coursekit.course import notebooks
 
-SOLUTIONS = sorted(notebooks.repo_root().glob("solutions/*/*.ipynb"))
+SOLUTIONS = notebooks.solution_notebooks()
 REFERENCE = re.compile(r"`([a-z_]+)\.([A-Za-z_]\w*)(\*?)")
 
 

@@ -20,7 +20,7 @@ from tests.course import kernels
 from tests.course.attacks import ATTACKS
 
 MARK = "@@attack@@"
-PATHS = {p.stem: p for p in notebooks.repo_root().glob("solutions/*/*.ipynb")}
+PATHS = {p.stem: p for p in notebooks.solution_notebooks()}
 
 REPLAY = '''
 import json as _ck_json

@@ -8,7 +8,7 @@ import pytest
 from coursekit.course import glossary, notebooks
 from tests.course.pending import expect_gap
 
-SOLUTIONS = sorted(notebooks.repo_root().glob("solutions/*/*.ipynb"))
+SOLUTIONS = notebooks.solution_notebooks()
 
 
 def _chapter(path):

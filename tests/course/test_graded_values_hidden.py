@@ -21,7 +21,7 @@ from coursekit.course import notebooks
 from tests.course import kernels
 from tests.course.pending import expect_gap
 
-SOLUTIONS = sorted(notebooks.repo_root().glob("solutions/*/*.ipynb"))
+SOLUTIONS = notebooks.solution_notebooks()
 MARK = "@@graded-values@@"
 
 

@@ -207,7 +207,7 @@ for _source in SOURCES:
 del _source, _name
 
 
-@pytest.mark.parametrize("path", sorted(notebooks.repo_root().glob("solutions/*/*.ipynb")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", notebooks.solution_notebooks(), ids=lambda p: p.stem)
 def test_explorers_are_committed_with_a_static_picture(path):
     """Issue 11: an export, GitHub or a reopened notebook shows each explorer's first picture, not ``HBox(…``."""
     nb = nbformat.read(path, as_version=4)

@@ -90,6 +90,16 @@ def _translate(action: str, paths, *, drop_obsolete: bool = False) -> int:
     root = notebooks.repo_root()
     targets = [Path(p).resolve() for p in paths] or notebooks.solution_notebooks()
     failed = 0
+    if not paths and action == "update":
+        po, counts = translation.update_package_catalogue(root, drop_obsolete=drop_obsolete)
+        print(f"{po.relative_to(root)}: {counts['units']} units, {counts['new']} new, {counts['fuzzy']} fuzzy, "
+              f"{counts['obsolete']} obsolete")
+    elif not paths and action == "check":
+        problems = translation.package_catalogue_problems(root)
+        print("the package's messages: " + ("ready" if not problems else f"{len(problems)} problems"))
+        for line in problems[:50]:
+            print("  " + line)
+        failed += bool(problems)
     for path in targets:
         name = path.relative_to(root) if path.is_relative_to(root) else path
         if action == "update":

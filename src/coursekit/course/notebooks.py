@@ -34,8 +34,11 @@ __all__ = ["ASSIGNMENTS", "INSTRUCTOR_ONLY", "NBGRADER_MISSING", "repo_root", "s
            "case_index", "write_case_index"]
 
 #: nbgrader assignments of this course: each is a folder in ``solutions/``
-#: whose student version is written to the folder of the same name at the root.
-ASSIGNMENTS = ("chapters", "cases")
+#: whose student version is written to the folder of the same name at the root.  The ``-zh`` ones are
+#: the Chinese edition, built from the English ones and their catalogues (``coursekit translate``).
+ASSIGNMENTS = ("chapters", "cases", "chapters-zh", "cases-zh")
+#: the English assignments: the single source of every notebook
+SOURCES = ("chapters", "cases")
 
 
 def repo_root() -> Path:
@@ -43,11 +46,16 @@ def repo_root() -> Path:
     return Path(__file__).resolve().parents[3]
 
 
-def solution_notebooks(root: Path | None = None) -> list[Path]:
-    """List every source notebook under ``solutions/``, sorted by path."""
+def solution_notebooks(root: Path | None = None, *, editions: bool = False) -> list[Path]:
+    """List every English source notebook under ``solutions/``, sorted by path.
+
+    With ``editions=True`` the Chinese teacher's notebooks (``solutions/*-zh/``) are listed too.
+    """
     root = repo_root() if root is None else Path(root)
+    folders = ASSIGNMENTS if editions else SOURCES
     return sorted(
-        p for p in (root / "solutions").glob("*/*.ipynb") if ".ipynb_checkpoints" not in p.parts
+        p for folder in folders for p in (root / "solutions" / folder).glob("*.ipynb")
+        if ".ipynb_checkpoints" not in p.parts
     )
 
 

@@ -67,6 +67,10 @@ __all__ = [
     "write_reading_fingerprint",
     "shared_with_readings",
     "glossary_problems",
+    "package_units",
+    "package_catalogue_path",
+    "update_package_catalogue",
+    "package_catalogue_problems",
 ]
 
 #: The language of the second edition (gettext's name for it).
@@ -310,16 +314,59 @@ def placeholder_problems(msgid: str, msgstr: str) -> list[str]:
     return problems
 
 
-def _new_catalogue(notebook: Path) -> polib.POFile:
+def _new_catalogue(project: str) -> polib.POFile:
     po = polib.POFile(wrapwidth=0)
     po.metadata = {
-        "Project-Id-Version": f"coursekit {notebook.parent.name}/{notebook.stem}",
+        "Project-Id-Version": f"coursekit {project}",
         "Language": LANGUAGE,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
     }
     return po
+
+
+def _merge(path: Path, units: list[tuple[str, str]], project: str, *, drop_obsolete: bool) -> dict:
+    """Write the catalogue at ``path`` for ``units`` ((where, text) in order), keeping old translations."""
+    old = polib.pofile(str(path), wrapwidth=0) if path.is_file() else _new_catalogue(project)
+    known = {e.msgid: e for e in old if not e.obsolete}
+    retired = {e.msgid: e for e in old if e.obsolete}
+    po = _new_catalogue(project)
+    po.metadata.update({k: v for k, v in old.metadata.items() if k not in po.metadata})
+    counts = {"units": 0, "new": 0, "fuzzy": 0, "obsolete": 0}
+    seen: dict[str, polib.POEntry] = {}
+    for where, text in units:
+        if text in seen:
+            seen[text].occurrences.append((where, ""))
+            continue
+        counts["units"] += 1
+        previous = known.get(text) or retired.get(text)
+        if previous is not None:
+            entry = polib.POEntry(msgid=text, msgstr=previous.msgstr, flags=list(previous.flags),
+                                  previous_msgid=previous.previous_msgid, comment=previous.comment,
+                                  tcomment=previous.tcomment)
+        else:
+            pool = [m for m in list(known) + list(retired) if m not in seen and (known.get(m) or retired[m]).msgstr]
+            close = difflib.get_close_matches(text, pool, n=1, cutoff=0.75)
+            if close:
+                source = known.get(close[0]) or retired[close[0]]
+                entry = polib.POEntry(msgid=text, msgstr=source.msgstr, flags=["fuzzy"], previous_msgid=close[0],
+                                      tcomment=source.tcomment)
+                counts["fuzzy"] += 1
+            else:
+                entry = polib.POEntry(msgid=text, msgstr="")
+                counts["new"] += 1
+        entry.occurrences = [(where, "")]
+        seen[text] = entry
+        po.append(entry)
+    if not drop_obsolete:
+        for msgid, entry in list(known.items()) + list(retired.items()):
+            if msgid not in seen and entry.msgstr:
+                po.append(polib.POEntry(msgid=msgid, msgstr=entry.msgstr, obsolete=True))
+                counts["obsolete"] += 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    po.save(str(path))
+    return counts
 
 
 def update_catalogue(notebook: Path, root: Path, *, drop_obsolete: bool = False) -> tuple[Path, dict]:
@@ -341,59 +388,36 @@ def update_catalogue(notebook: Path, root: Path, *, drop_obsolete: bool = False)
         kept for review), ``obsolete``.
     """
     notebook = Path(notebook)
-    nb = nbformat.read(notebook, as_version=4)
+    units = notebook_units(nbformat.read(notebook, as_version=4))
     path = catalogue_path(notebook, root)
-    old = polib.pofile(str(path), wrapwidth=0) if path.is_file() else _new_catalogue(notebook)
-    known = {e.msgid: e for e in old if not e.obsolete}
-    retired = {e.msgid: e for e in old if e.obsolete}
-    po = _new_catalogue(notebook)
-    po.metadata.update({k: v for k, v in old.metadata.items() if k not in po.metadata})
-    counts = {"units": 0, "new": 0, "fuzzy": 0, "obsolete": 0}
-    seen: dict[str, polib.POEntry] = {}
-    for cell_id, text in notebook_units(nb):
-        if text in seen:
-            seen[text].occurrences.append((cell_id, ""))
-            continue
-        counts["units"] += 1
-        previous = known.get(text) or retired.get(text)
-        if previous is not None:
-            entry = polib.POEntry(msgid=text, msgstr=previous.msgstr, flags=list(previous.flags),
-                                  previous_msgid=previous.previous_msgid, comment=previous.comment,
-                                  tcomment=previous.tcomment)
-        else:
-            pool = [m for m in list(known) + list(retired) if m not in seen and (known.get(m) or retired[m]).msgstr]
-            close = difflib.get_close_matches(text, pool, n=1, cutoff=0.75)
-            if close:
-                source = known.get(close[0]) or retired[close[0]]
-                entry = polib.POEntry(msgid=text, msgstr=source.msgstr, flags=["fuzzy"], previous_msgid=close[0],
-                                      tcomment=source.tcomment)
-                counts["fuzzy"] += 1
-            else:
-                entry = polib.POEntry(msgid=text, msgstr="")
-                counts["new"] += 1
-        entry.occurrences = [(cell_id, "")]
-        seen[text] = entry
-        po.append(entry)
-    if not drop_obsolete:
-        for msgid, entry in list(known.items()) + list(retired.items()):
-            if msgid not in seen and entry.msgstr:
-                gone = polib.POEntry(msgid=msgid, msgstr=entry.msgstr, obsolete=True)
-                po.append(gone)
-                counts["obsolete"] += 1
-    path.parent.mkdir(parents=True, exist_ok=True)
-    po.save(str(path))
-    return path, counts
+    return path, _merge(path, units, f"{notebook.parent.name}/{notebook.stem}", drop_obsolete=drop_obsolete)
 
 
-def catalogue_problems(notebook: Path, root: Path) -> list[str]:
-    """Everything that stops the Chinese edition of ``notebook`` from being built, one line each.
+def package_units(package: Path) -> list[tuple[str, str]]:
+    """Every text the package marks with :func:`coursekit.language.tr`, as ``(module:line, text)``."""
+    units = []
+    for path in sorted(Path(package).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr" \
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                units.append((f"{path.relative_to(package).as_posix()}:{node.lineno}", node.args[0].value))
+    return sorted(units, key=lambda u: (u[0].split(":")[0], int(u[0].split(":")[1])))
 
-    Untranslated, fuzzy and obsolete entries; units of the English source the catalogue lacks (the English
-    changed since the catalogue was updated); translations that lost or added a placeholder.  Empty when
-    the edition can be built.
-    """
-    notebook = Path(notebook)
-    path = catalogue_path(notebook, root)
+
+def package_catalogue_path(root: Path) -> Path:
+    """``src/coursekit/locale/zh_CN/coursekit.po``: the package's own messages."""
+    return Path(root) / "src" / "coursekit" / "locale" / LANGUAGE / "coursekit.po"
+
+
+def update_package_catalogue(root: Path, *, drop_obsolete: bool = False) -> tuple[Path, dict]:
+    """Bring the package's message catalogue in line with the texts it marks with ``tr``."""
+    path = package_catalogue_path(root)
+    units = package_units(Path(root) / "src" / "coursekit")
+    return path, _merge(path, units, "coursekit", drop_obsolete=drop_obsolete)
+
+
+def _po_problems(path: Path, units: set[str], root: Path) -> list[str]:
     if not path.is_file():
         return [f"{path}: no catalogue (run `coursekit translate update`)"]
     po = polib.pofile(str(path), wrapwidth=0)
@@ -401,15 +425,14 @@ def catalogue_problems(notebook: Path, root: Path) -> list[str]:
     fingerprint = set(fp_path.read_text(encoding="utf-8").split()) if fp_path.is_file() else set()
     problems = []
     entries = {e.msgid: e for e in po if not e.obsolete}
-    units = {text for _, text in notebook_units(nbformat.read(notebook, as_version=4))}
     for text in sorted(units - set(entries)):
         problems.append(f"{path.name}: the English changed — no entry for {text[:70]!r} (run `coursekit translate update`)")
     for e in po:
         where = f"{path.name}: {e.msgid[:70]!r}"
         if e.obsolete:
-            problems.append(f"{where} is obsolete: its English is gone from the notebook")
+            problems.append(f"{where} is obsolete: its English is gone from the source")
         elif e.msgid not in units:
-            problems.append(f"{where} no longer occurs in the notebook (run `coursekit translate update`)")
+            problems.append(f"{where} no longer occurs in the source (run `coursekit translate update`)")
         elif "fuzzy" in e.flags:
             problems.append(f"{where} is fuzzy: the English changed since it was translated")
         elif not e.msgstr.strip():
@@ -421,6 +444,25 @@ def catalogue_problems(notebook: Path, root: Path) -> list[str]:
             if shared:
                 problems.append(f"{where}: the translation shares {SHARED_RUN}+ characters with a reading: {shared[0]}…")
     return problems
+
+
+def catalogue_problems(notebook: Path, root: Path) -> list[str]:
+    """Everything that stops the Chinese edition of ``notebook`` from being built, one line each.
+
+    Untranslated, fuzzy and obsolete entries; units of the English source the catalogue lacks (the English
+    changed since the catalogue was updated); translations that lost or added a placeholder, spell a
+    glossary term otherwise than the glossary, or share 16 Chinese characters in a row with a reading.
+    Empty when the edition can be built.
+    """
+    notebook = Path(notebook)
+    units = {text for _, text in notebook_units(nbformat.read(notebook, as_version=4))}
+    return _po_problems(catalogue_path(notebook, root), units, root)
+
+
+def package_catalogue_problems(root: Path) -> list[str]:
+    """The same checks for the package's own messages (:func:`update_package_catalogue`)."""
+    units = {text for _, text in package_units(Path(root) / "src" / "coursekit")}
+    return _po_problems(package_catalogue_path(root), units, root)
 
 
 def _glossary_pairs() -> list[tuple[re.Pattern, tuple[str, ...], str]]:
