@@ -9,6 +9,7 @@ STAMP  := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 
 CHAPTER1 := chapters/01_why_retention_matters.ipynb
+CHAPTER1_ZH := chapters-zh/01_why_retention_matters.ipynb
 # Jupyter refuses to run as root (e.g. in a container) unless told it is deliberate.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -17,10 +18,14 @@ LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 STUDENT_CONFIG := $(CURDIR)/jupyter/student
 
-.PHONY: help lab lab-teacher test release execute generate data bench clean grade
+# The Chinese edition's lab: JupyterLab's menus in Chinese (the language pack) from settings copied into build/.
+LAB_ZH_SETTINGS := $(CURDIR)/build/lab-zh/settings
+
+.PHONY: help lab lab-zh lab-teacher test release execute generate data bench clean grade
 
 help:
 	@echo "make lab      - install everything into .venv and open the course in JupyterLab (as a student sees it)"
+	@echo "make lab-zh   - the same for the Chinese edition (简体中文): its notebooks, and JupyterLab's menus in Chinese"
 	@echo "make lab-teacher - the same with nbgrader's menus (create and manage assignments)"
 	@echo "make test     - install everything, then lint (ruff) and run the whole test suite (unit, doctests, notebooks)"
 	@echo "make release  - re-execute solutions/ and regenerate the student notebooks (nbgrader)"
@@ -39,6 +44,12 @@ $(STAMP): pyproject.toml constraints.txt jupyter/lab/settings/overrides.json
 lab: $(STAMP)
 	JUPYTER_CONFIG_PATH=$(STUDENT_CONFIG) $(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.root_dir=$(CURDIR) \
 		--LabApp.default_url=/lab/tree/$(CHAPTER1)
+
+lab-zh: $(STAMP)
+	mkdir -p $(LAB_ZH_SETTINGS)/@jupyterlab/translation-extension
+	cp jupyter/lab-zh/translation.json $(LAB_ZH_SETTINGS)/@jupyterlab/translation-extension/plugin.jupyterlab-settings
+	JUPYTERLAB_SETTINGS_DIR=$(LAB_ZH_SETTINGS) JUPYTER_CONFIG_PATH=$(STUDENT_CONFIG) $(BIN)/jupyter lab $(LAB_FLAGS) \
+		--ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/$(CHAPTER1_ZH)
 
 lab-teacher: $(STAMP)
 	$(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/solutions/$(CHAPTER1)

@@ -33,7 +33,9 @@ ROOT = repo_root()
 SHOTS = ROOT / "build" / "screenshots"
 #: The notebook ``make lab`` opens (the Makefile's CHAPTER1), and how it opens it.
 CHAPTER1 = re.search(r"^CHAPTER1 := (\S+)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M).group(1)
-STUDENT_NOTEBOOKS = sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("cases/*.ipynb")])
+#: Every student notebook, the Chinese edition's included (issue 15).
+STUDENT_FOLDERS = ("chapters", "cases", "chapters-zh", "cases-zh")
+STUDENT_NOTEBOOKS = sorted(p for folder in STUDENT_FOLDERS for p in ROOT.glob(f"{folder}/*.ipynb"))
 
 
 def _explorer_cells(path: Path) -> list[int]:
@@ -79,8 +81,9 @@ def lab(tmp_path_factory):
     except ImportError:
         _missing("Playwright for Python (pip install playwright; it is in the dev extra)")
     root = tmp_path_factory.mktemp("lab")
-    for folder in ("chapters", "cases"):
-        shutil.copytree(ROOT / folder, root / folder)
+    for folder in STUDENT_FOLDERS:
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, root / folder)
     port, token = _free_port(), secrets.token_hex(16)
     settings = root / ".settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)

@@ -26,7 +26,7 @@ from traitlets.config.loader import PyFileConfigLoader
 from coursekit.course import notebooks
 
 ROOT = notebooks.repo_root()
-SOURCES = notebooks.solution_notebooks()
+SOURCES = notebooks.solution_notebooks(editions=True)   # both editions: plain nbgrader must work for each
 ASSIGNMENTS = sorted({p.parent.name for p in SOURCES})
 
 

@@ -3,7 +3,8 @@
 Sub-commands::
 
     coursekit execute [NOTEBOOK ...]   run solution notebooks and store their outputs
-    coursekit release                  execute every solution, then generate student versions
+    coursekit release                  execute every solution, build the ready Chinese ones, then generate
+                                       student versions
     coursekit generate                 generate student versions only (nbgrader converter)
     coursekit bench [--output FILE]    measure the performance budgets
     coursekit grade NOTEBOOK SUBMISSIONS [--out DIR] [--jobs N] [--timeout S]
@@ -74,6 +75,7 @@ def main(argv=None) -> int:
         _execute(args.notebooks)
     elif args.command == "release":
         _execute([])
+        _build_ready_editions()
         _generate()
     elif args.command == "generate":
         _generate()
@@ -84,6 +86,20 @@ def main(argv=None) -> int:
     elif args.command == "translate":
         return _translate(args.action, args.notebooks, drop_obsolete=args.drop_obsolete)
     return 0
+
+
+def _build_ready_editions() -> None:
+    """Build and run the Chinese teacher's notebook of every English notebook whose catalogue is complete."""
+    root = notebooks.repo_root()
+    for path in notebooks.solution_notebooks():
+        problems = translation.catalogue_problems(path, root)
+        if problems:
+            print(f"not building the Chinese {path.stem}: {len(problems)} catalogue problems "
+                  f"(coursekit translate check {path.relative_to(root)})")
+            continue
+        out = translation.build_notebook(path, root)
+        _, seconds = notebooks.execute(out)
+        print(f"built and executed {out.relative_to(root)} in {seconds:.1f} s")
 
 
 def _translate(action: str, paths, *, drop_obsolete: bool = False) -> int:
