@@ -15,13 +15,18 @@ Usage in a notebook::
 Figures may carry Chinese labels: the course installs an OFL-licensed CJK font
 as a Python dependency (``noto-cjk-sans-otc``, Noto Sans CJK) and registers it
 here, after DejaVu Sans, so Latin text keeps its look and CJK characters fall
-back to Noto (matplotlib's per-glyph font fallback, 3.6 and later).
+back to Noto (matplotlib's per-glyph font fallback, 3.6 and later, which works on
+the list of families in ``font.family``, not on the generic ``sans-serif``).
+The font has no bold weight: a bold Chinese title is drawn in the regular weight,
+and matplotlib's note about it is silenced.
 
 >>> "Noto Sans CJK JP" in mpl.rcParams["font.sans-serif"] or "Noto Sans CJK JP" in _STYLE["font.sans-serif"]
 True
 """
 
 from __future__ import annotations
+
+import logging
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -46,6 +51,7 @@ PALETTE = (
 #: The CJK font the course ships (Noto Sans CJK, SIL Open Font License 1.1), registered once.
 CJK_FONT = "Noto Sans CJK JP"
 font_manager.fontManager.addfont(str(noto_cjk_sans_otc.FONT_PATH))
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 _STYLE = {
     "figure.figsize": (7.5, 4.2),
@@ -62,7 +68,7 @@ _STYLE = {
     "grid.alpha": 0.3,
     "legend.frameon": False,
     "lines.linewidth": 2.0,
-    "font.family": "sans-serif",
+    "font.family": ["DejaVu Sans", CJK_FONT],
     "font.sans-serif": ["DejaVu Sans", CJK_FONT],
     "svg.hashsalt": "coursekit",
 }

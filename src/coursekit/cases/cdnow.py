@@ -24,6 +24,7 @@ import numpy as np
 
 from coursekit import plotting
 from coursekit._validate import check_number, check_repeat_summary
+from coursekit.language import tr
 from coursekit.models import pareto_nbd
 from coursekit.widgets import Explorer, float_slider, int_slider
 
@@ -127,29 +128,31 @@ def alive_explorer(fit=PUBLISHED_PARETO_NBD, frequency: int = 2, weeks_observed:
         below = np.flatnonzero(p < 0.5)
         half = float(silence[below[0]]) if below.size else None
         if not artists:
-            (artists["curve"],) = ax.plot(silence, p, color=plotting.PALETTE[0], label="P(alive), Pareto/NBD")
+            (artists["curve"],) = ax.plot(silence, p, color=plotting.PALETTE[0], label=tr("P(alive), Pareto/NBD"))
             artists["rule"] = ax.axvline(rule_weeks, color=plotting.PALETTE[1], linestyle="--",
-                                         label="rule: gone after this silence")
+                                         label=tr("rule: gone after this silence"))
             ax.axhline(0.5, color="0.6", linestyle=":", linewidth=1)
             ax.set_ylim(0, 1.02)
-            plotting.label(ax, "Is this customer still alive?", "Weeks since the last purchase",
+            plotting.label(ax, tr("Is this customer still alive?"), tr("Weeks since the last purchase"),
                            "P(alive)", legend=True)
         artists["curve"].set_data(silence, p)
         artists["rule"].set_xdata([rule_weeks, rule_weeks])
         ax.set_xlim(0, max(weeks_observed, rule_weeks))
         results = {"p_alive_at_rule": at_rule, "silence_half": half}
-        half_text = f"{half:.1f} weeks" if half is not None else f"not within {weeks_observed:.0f} weeks"
-        seen = "one purchase only: the silence is the time since it" if frequency == 0 else \
-            f"{frequency} repeat purchases, first seen {weeks_observed:.0f} weeks ago"
+        half_text = tr("{weeks} weeks").format(weeks=f"{half:.1f}") if half is not None else \
+            tr("not within {weeks} weeks").format(weeks=f"{weeks_observed:.0f}")
+        seen = tr("one purchase only: the silence is the time since it") if frequency == 0 else \
+            tr("{x} repeat purchases, first seen {weeks} weeks ago").format(x=frequency, weeks=f"{weeks_observed:.0f}")
         html = (f"{seen}.<br>"
-                f"P(alive) after {rule_weeks:.0f} weeks of silence: <b>{at_rule:.2f}</b>.<br>"
-                f"P(alive) falls below 0.5 after: <b>{half_text}</b>.")
+                + tr("P(alive) after {weeks} weeks of silence: <b>{p}</b>.").format(weeks=f"{rule_weeks:.0f}",
+                                                                                    p=f"{at_rule:.2f}")
+                + "<br>" + tr("P(alive) falls below 0.5 after: <b>{when}</b>.").format(when=half_text))
         return results, html
 
     controls = {
-        "frequency": int_slider("Repeat purchases x", int(frequency), 0, 15),
-        "weeks_observed": float_slider("Weeks since first purchase T", float(weeks_observed), 5, 78, 1, ".0f"),
-        "rule_weeks": float_slider("Rule: gone after (weeks)", float(rule_weeks), 1, 39, 1, ".0f"),
+        "frequency": int_slider(tr("Repeat purchases x"), int(frequency), 0, 15),
+        "weeks_observed": float_slider(tr("Weeks since first purchase T"), float(weeks_observed), 5, 78, 1, ".0f"),
+        "rule_weeks": float_slider(tr("Rule: gone after (weeks)"), float(rule_weeks), 1, 39, 1, ".0f"),
     }
     return Explorer(controls, draw)
 
