@@ -66,7 +66,7 @@ def _table(code: str) -> dict[str, str]:
     if not path.is_file():
         return {}
     po = polib.pofile(str(path), wrapwidth=0)
-    return {e.msgid: e.msgstr for e in po if e.msgstr and not e.obsolete and "fuzzy" not in e.flags}
+    return {e.msgid: e.msgstr for e in po if e.msgstr and not e.obsolete and "fuzzy" not in e.flags and not e.msgctxt}
 
 
 def tr(text: str) -> str:

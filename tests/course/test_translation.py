@@ -45,7 +45,7 @@ def test_the_chinese_teachers_notebook_is_built_from_source_and_catalogue(path, 
     assert built.is_file(), f"run `coursekit translate build {path.relative_to(ROOT)}`"
     english, chinese = nbformat.read(path, as_version=4), nbformat.read(built, as_version=4)
     po = polib.pofile(str(translation.catalogue_path(path, ROOT)), wrapwidth=0)
-    table = {e.msgid: e.msgstr for e in po if not e.obsolete}
+    table = translation.translation_table(po)
     assert len(english.cells) == len(chinese.cells)
     for a, b in zip(english.cells, chinese.cells, strict=True):
         assert (a.cell_type, a.get("id"), a.metadata) == (b.cell_type, b.get("id"), b.metadata), a.get("id")

@@ -9,7 +9,8 @@ which Poedit or Weblate can edit:
   the unit and must come back unchanged in the translation (:func:`placeholder_problems`);
 * a code cell gives its comments and the string literals meant for people: a literal is a unit when it
   holds a letter and a space, or a character outside ASCII, or starts with a capital letter followed by a
-  lower-case one; names such as ``"frequency"`` or ``"IV"`` are code and stay as they are.
+  lower-case one; names such as ``"frequency"`` or ``"IV"``, date formats (``"%b %Y"``), queries
+  (``"event == 'pregnancy'"``) and matplotlib positions (``"lower right"``) are code and stay as they are.
 
 :func:`update_catalogue` brings a catalogue in line with its source, like ``msgmerge``: a unit whose text
 changed keeps its old translation marked *fuzzy* (with the old English as ``#| msgid``), a unit that
@@ -60,6 +61,7 @@ __all__ = [
     "update_catalogue",
     "catalogue_problems",
     "placeholder_problems",
+    "translation_table",
     "translate_source",
     "build_notebook",
     "code_difference",
@@ -198,8 +200,14 @@ def markdown_segments(source: str) -> list[Segment]:
 _STRING_START = re.compile(r"^([rRbBuUfF]{0,2})('''|\"\"\"|'|\")")
 
 
+#: String values that code reads rather than people: matplotlib's legend and text positions.
+_CODE_WORDS = {f"{v} {h}" for v in ("upper", "lower", "center") for h in ("left", "right", "center")} | {"best"}
+
+
 def _literal_is_text(prefix: str, body: str) -> bool:
-    if "b" in prefix.lower() or not _is_text(body):
+    if "b" in prefix.lower() or not _is_text(body) or body.strip() in _CODE_WORDS:
+        return False
+    if re.search(r"%[a-zA-Z]", body) or re.search(r"==|!=|<=|>=", body):   # a date format, a query
         return False
     if any(ord(ch) > 127 for ch in body):
         return True
@@ -266,13 +274,19 @@ def _cell_segments(cell) -> list[Segment]:
     return [Segment(cell.source, False)]
 
 
-def notebook_units(nb) -> list[tuple[str, str]]:
-    """Every unit of a notebook in order, as ``(cell id, text)``."""
-    return [(cell.get("id", str(k)), seg.text) for k, cell in enumerate(nb.cells) for seg in _cell_segments(cell)
-            if seg.unit]
+def _context(cell) -> str | None:
+    """The gettext context of a cell's units: ``"code"`` for code cells (a string in code may need another
+    translation than the same words in prose, e.g. ``"English"``), none for markdown."""
+    return "code" if cell.cell_type == "code" else None
 
 
-# ----------------------------------------------------------------------------------------------- catalogue
+def notebook_units(nb) -> list[tuple[str, str | None, str]]:
+    """Every unit of a notebook in order, as ``(cell id, context, text)``."""
+    return [(cell.get("id", str(k)), _context(cell), seg.text) for k, cell in enumerate(nb.cells)
+            for seg in _cell_segments(cell) if seg.unit]
+
+
+# ---------------------------------------------------------------------------------------------- catalogue
 
 def catalogue_path(notebook: Path, root: Path) -> Path:
     """``locale/zh_CN/<assignment>/<stem>.po`` for ``solutions/<assignment>/<stem>.ipynb``."""
@@ -326,47 +340,66 @@ def _new_catalogue(project: str) -> polib.POFile:
     return po
 
 
-def _merge(path: Path, units: list[tuple[str, str]], project: str, *, drop_obsolete: bool) -> dict:
-    """Write the catalogue at ``path`` for ``units`` ((where, text) in order), keeping old translations."""
+def _merge(path: Path, units, project: str, *, drop_obsolete: bool) -> dict:
+    """Write the catalogue at ``path`` for ``units`` ((where, context, text) in order), keeping old translations.
+
+    An entry is keyed by its context and its English.  A unit whose English is new gets the translation of
+    the same English in another context or of the closest old English (a fuzzy match), marked *fuzzy* either
+    way (the two may need different words), or none."""
     old = polib.pofile(str(path), wrapwidth=0) if path.is_file() else _new_catalogue(project)
-    known = {e.msgid: e for e in old if not e.obsolete}
-    retired = {e.msgid: e for e in old if e.obsolete}
+    known = {(e.msgctxt, e.msgid): e for e in old if not e.obsolete}
+    retired = {(e.msgctxt, e.msgid): e for e in old if e.obsolete}
     po = _new_catalogue(project)
     po.metadata.update({k: v for k, v in old.metadata.items() if k not in po.metadata})
     counts = {"units": 0, "new": 0, "fuzzy": 0, "obsolete": 0}
-    seen: dict[str, polib.POEntry] = {}
-    for where, text in units:
-        if text in seen:
-            seen[text].occurrences.append((where, ""))
+    seen: dict[tuple, polib.POEntry] = {}
+    wanted = {(ctx, text) for _, ctx, text in units}
+    # an entry whose English is still used, in another context only: its translation moves there unchanged
+    moved = {k[1]: e for k, e in known.items() if k not in wanted and e.msgstr
+             and any((c, k[1]) in wanted for c in (None, "code"))}
+    for where, ctx, text in units:
+        key = (ctx, text)
+        if key in seen:
+            seen[key].occurrences.append((where, ""))
             continue
         counts["units"] += 1
-        previous = known.get(text) or retired.get(text)
+        previous = known.get(key) or retired.get(key)
         if previous is not None:
-            entry = polib.POEntry(msgid=text, msgstr=previous.msgstr, flags=list(previous.flags),
+            entry = polib.POEntry(msgctxt=ctx, msgid=text, msgstr=previous.msgstr, flags=list(previous.flags),
                                   previous_msgid=previous.previous_msgid, comment=previous.comment,
                                   tcomment=previous.tcomment)
+        elif moved.get(text) is not None:             # the same English, no longer used in its old context
+            previous = moved.pop(text)
+            entry = polib.POEntry(msgctxt=ctx, msgid=text, msgstr=previous.msgstr, flags=list(previous.flags),
+                                  tcomment=previous.tcomment)
         else:
-            pool = [m for m in list(known) + list(retired) if m not in seen and (known.get(m) or retired[m]).msgstr]
-            close = difflib.get_close_matches(text, pool, n=1, cutoff=0.75)
+            pool = {k[1]: e for k, e in list(known.items()) + list(retired.items()) if k not in seen and e.msgstr}
+            close = [text] if text in pool else difflib.get_close_matches(text, list(pool), n=1, cutoff=0.75)
             if close:
-                source = known.get(close[0]) or retired[close[0]]
-                entry = polib.POEntry(msgid=text, msgstr=source.msgstr, flags=["fuzzy"], previous_msgid=close[0],
-                                      tcomment=source.tcomment)
+                source = pool[close[0]]
+                entry = polib.POEntry(msgctxt=ctx, msgid=text, msgstr=source.msgstr, flags=["fuzzy"],
+                                      previous_msgid=close[0], tcomment=source.tcomment)
                 counts["fuzzy"] += 1
             else:
-                entry = polib.POEntry(msgid=text, msgstr="")
+                entry = polib.POEntry(msgctxt=ctx, msgid=text, msgstr="")
                 counts["new"] += 1
         entry.occurrences = [(where, "")]
-        seen[text] = entry
+        seen[key] = entry
         po.append(entry)
     if not drop_obsolete:
-        for msgid, entry in list(known.items()) + list(retired.items()):
-            if msgid not in seen and entry.msgstr:
-                po.append(polib.POEntry(msgid=msgid, msgstr=entry.msgstr, obsolete=True))
+        moved_away = {(c, t) for c in (None, "code") for t in seen_texts(seen) if (c, t) not in seen}
+        for key, entry in list(known.items()) + list(retired.items()):
+            if key not in seen and key not in moved_away and entry.msgstr:
+                po.append(polib.POEntry(msgctxt=key[0], msgid=key[1], msgstr=entry.msgstr, obsolete=True))
                 counts["obsolete"] += 1
     path.parent.mkdir(parents=True, exist_ok=True)
     po.save(str(path))
     return counts
+
+
+def seen_texts(seen: dict) -> set[str]:
+    """The English texts of a catalogue's current entries, whatever their context."""
+    return {text for _, text in seen}
 
 
 def update_catalogue(notebook: Path, root: Path, *, drop_obsolete: bool = False) -> tuple[Path, dict]:
@@ -401,7 +434,7 @@ def package_units(package: Path) -> list[tuple[str, str]]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr" \
                     and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                units.append((f"{path.relative_to(package).as_posix()}:{node.lineno}", node.args[0].value))
+                units.append((f"{path.relative_to(package).as_posix()}:{node.lineno}", None, node.args[0].value))
     return sorted(units, key=lambda u: (u[0].split(":")[0], int(u[0].split(":")[1])))
 
 
@@ -417,21 +450,21 @@ def update_package_catalogue(root: Path, *, drop_obsolete: bool = False) -> tupl
     return path, _merge(path, units, "coursekit", drop_obsolete=drop_obsolete)
 
 
-def _po_problems(path: Path, units: set[str], root: Path) -> list[str]:
+def _po_problems(path: Path, units: set[tuple[str | None, str]], root: Path) -> list[str]:
     if not path.is_file():
         return [f"{path}: no catalogue (run `coursekit translate update`)"]
     po = polib.pofile(str(path), wrapwidth=0)
     fp_path = fingerprint_path(root)
     fingerprint = set(fp_path.read_text(encoding="utf-8").split()) if fp_path.is_file() else set()
     problems = []
-    entries = {e.msgid: e for e in po if not e.obsolete}
-    for text in sorted(units - set(entries)):
+    entries = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
+    for _, text in sorted(units - set(entries), key=lambda k: k[1]):
         problems.append(f"{path.name}: the English changed — no entry for {text[:70]!r} (run `coursekit translate update`)")
     for e in po:
         where = f"{path.name}: {e.msgid[:70]!r}"
         if e.obsolete:
             problems.append(f"{where} is obsolete: its English is gone from the source")
-        elif e.msgid not in units:
+        elif (e.msgctxt, e.msgid) not in units:
             problems.append(f"{where} no longer occurs in the source (run `coursekit translate update`)")
         elif "fuzzy" in e.flags:
             problems.append(f"{where} is fuzzy: the English changed since it was translated")
@@ -455,13 +488,13 @@ def catalogue_problems(notebook: Path, root: Path) -> list[str]:
     Empty when the edition can be built.
     """
     notebook = Path(notebook)
-    units = {text for _, text in notebook_units(nbformat.read(notebook, as_version=4))}
+    units = {(ctx, text) for _, ctx, text in notebook_units(nbformat.read(notebook, as_version=4))}
     return _po_problems(catalogue_path(notebook, root), units, root)
 
 
 def package_catalogue_problems(root: Path) -> list[str]:
     """The same checks for the package's own messages (:func:`update_package_catalogue`)."""
-    units = {text for _, text in package_units(Path(root) / "src" / "coursekit")}
+    units = {(ctx, text) for _, ctx, text in package_units(Path(root) / "src" / "coursekit")}
     return _po_problems(package_catalogue_path(root), units, root)
 
 
@@ -511,9 +544,15 @@ _GLOSSARY = _glossary_cache()
 
 # --------------------------------------------------------------------------------------------------- build
 
-def translate_source(cell, table: dict[str, str]) -> str:
-    """The cell's source with every unit replaced by its translation in ``table`` (msgid -> msgstr)."""
-    return "".join(table.get(s.text, s.text) if s.unit else s.text for s in _cell_segments(cell))
+def translation_table(po: polib.POFile) -> dict[tuple[str | None, str], str]:
+    """``(context, English) -> Chinese`` for every usable entry (translated, not fuzzy, not obsolete)."""
+    return {(e.msgctxt, e.msgid): e.msgstr for e in po if not e.obsolete and e.msgstr and "fuzzy" not in e.flags}
+
+
+def translate_source(cell, table: dict) -> str:
+    """The cell's source with every unit replaced by its translation in ``table`` (:func:`translation_table`)."""
+    ctx = _context(cell)
+    return "".join(table.get((ctx, s.text), s.text) if s.unit else s.text for s in _cell_segments(cell))
 
 
 def build_notebook(notebook: Path, root: Path, *, check: bool = True) -> Path:
@@ -531,7 +570,7 @@ def build_notebook(notebook: Path, root: Path, *, check: bool = True) -> Path:
         if problems:
             raise ValueError(f"{notebook.name}: the catalogue is not ready:\n" + "\n".join(problems[:20]))
     po = polib.pofile(str(catalogue_path(notebook, root)), wrapwidth=0)
-    table = {e.msgid: e.msgstr for e in po if not e.obsolete and e.msgstr and "fuzzy" not in e.flags}
+    table = translation_table(po)
     nb = nbformat.read(notebook, as_version=4)
     for cell in nb.cells:
         english = cell.source
@@ -544,7 +583,7 @@ def build_notebook(notebook: Path, root: Path, *, check: bool = True) -> Path:
     nb.metadata["language"] = "zh-CN"
     title = nb.metadata.get("title")
     if title:
-        nb.metadata["title"] = table.get(title, title)
+        nb.metadata["title"] = table.get((None, title), title)
     out = edition_path(notebook, root)
     out.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out)
