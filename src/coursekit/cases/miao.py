@@ -35,6 +35,7 @@ import pandas as pd
 from coursekit import plotting
 from coursekit._validate import check_date, check_date_column, check_frame, check_positive_int, check_scalar, check_seed
 from coursekit.data.sampling import day_dates, renewals, streams
+from coursekit.language import tr
 from coursekit.models.purchases import overdue, purchase_cycles
 from coursekit.tables import Column, Table, write_tables
 from coursekit.widgets import Explorer, float_slider, int_slider
@@ -684,15 +685,18 @@ def alarm_explorer(purchases, truth, as_of, tolerance: float = 3.0, active_days:
             colours = [plotting.PALETTE[2]] + [plotting.PALETTE[1]] * (len(causes) - 1)
             ax.set_position([0.09, 0.2, 0.5, 0.7])
             artists["bars"] = ax.bar(x, counts, color=colours)
-            ax.set_xticks(x, causes, rotation=30, ha="right")
-            plotting.label(ax, "Who the rule alerts, by what really happened", "Cause of the silence", "Alerted cards")
+            names = {"pregnancy": tr("pregnancy"), "away": tr("away"), "elsewhere": tr("elsewhere"),
+                     "moved": tr("moved"), "stopped": tr("stopped"), "none": tr("none")}
+            ax.set_xticks(x, [names.get(c, c) for c in causes], rotation=30, ha="right")
+            plotting.label(ax, tr("Who the rule alerts, by what really happened"), tr("Cause of the silence"),
+                           tr("Alerted cards"))
             side = ax.figure.add_axes([0.68, 0.2, 0.29, 0.7])
             artists["dots"] = side.scatter(strip[:, 0], strip[:, 1], s=14)
             artists["cut"] = side.axvline(active_days, color=plotting.PALETTE[3], linestyle="--", linewidth=1)
             side.set_xlim(-5, longest * 1.05)
             side.set_ylim(-0.6, 0.6)
             side.set_yticks([])
-            plotting.label(side, "Still shopping?", "Days since any other purchase", "Silent cards")
+            plotting.label(side, tr("Still shopping?"), tr("Days since any other purchase"), tr("Silent cards"))
             side.title.set_fontsize(10)
             artists["side"] = side
         else:
@@ -705,16 +709,18 @@ def alarm_explorer(purchases, truth, as_of, tolerance: float = 3.0, active_days:
         ax.set_ylim(0, max(5, counts.max() * 1.15))
         results = {"alerts": q.alerts, "true_alarms": q.true_alarms, "false_alarms": q.false_alarms,
                    "missed": q.missed, "precision": q.precision}
-        precision = "n/a" if q.alerts == 0 else f"{q.precision:.0%}"
-        html = (f"<b>{q.alerts}</b> alerts: <b>{q.true_alarms}</b> pregnancies, <b>{q.false_alarms}</b> false alarms "
-                f"(precision {precision}); {q.missed} pregnancies going on were not alerted.<br>"
-                f"Still-shopping check: {'off' if active_days == 0 else f'{int(active_days)} days'}; "
-                f"{int((~kept).sum())} of the {gaps.size} silent cards dropped (grey dots, right).")
+        precision = tr("n/a") if q.alerts == 0 else f"{q.precision:.0%}"
+        check = tr("off") if active_days == 0 else tr("{days} days").format(days=int(active_days))
+        html = (tr("<b>{alerts}</b> alerts: <b>{true}</b> pregnancies, <b>{false}</b> false alarms (precision "
+                   "{precision}); {missed} pregnancies going on were not alerted.").format(
+                    alerts=q.alerts, true=q.true_alarms, false=q.false_alarms, precision=precision, missed=q.missed)
+                + "<br>" + tr("Still-shopping check: {check}; {dropped} of the {silent} silent cards dropped "
+                              "(grey dots, right).").format(check=check, dropped=int((~kept).sum()), silent=gaps.size))
         return results, html
 
     controls = {
-        "tolerance": float_slider("Silence (cycles)", float(tolerance), 1.5, 12.0, 0.5, ".1f"),
-        "active_days": int_slider("Still shopping (days, 0=off)", int(active_days), 0, 240, 5),
+        "tolerance": float_slider(tr("Silence (cycles)"), float(tolerance), 1.5, 12.0, 0.5, ".1f"),
+        "active_days": int_slider(tr("Still shopping (days, 0=off)"), int(active_days), 0, 240, 5),
     }
     return Explorer(controls, draw)
 
@@ -779,15 +785,15 @@ def list_explorer(purchases, as_of, tolerance: float = 3.0, active_days: int = 3
             artists["bars"] = ax.bar(edges[:-1], heights, width=0.45, align="edge", color=colours)
             artists["line"] = ax.axvline(tolerance, color=plotting.PALETTE[3], linestyle="--", linewidth=1)
             ax.set_yscale("symlog", linthresh=5)
-            plotting.label(ax, "Cards by their current silence", "Days of silence / own cycle (12 = 12 or more)",
-                           "Cards")
+            plotting.label(ax, tr("Cards by their current silence"),
+                           tr("Days of silence / own cycle (12 = 12 or more)"), tr("Cards"))
             side = ax.figure.add_axes([0.68, 0.2, 0.29, 0.7])
             artists["dots"] = side.scatter(strip[:, 0], strip[:, 1], s=14)
             artists["cut"] = side.axvline(active_days, color=plotting.PALETTE[3], linestyle="--", linewidth=1)
             side.set_xlim(-5, longest * 1.05)
             side.set_ylim(-0.6, 0.6)
             side.set_yticks([])
-            plotting.label(side, "Still shopping?", "Days since any other purchase", "Alerted cards")
+            plotting.label(side, tr("Still shopping?"), tr("Days since any other purchase"), tr("Alerted cards"))
             side.title.set_fontsize(10)
         else:
             for bar, colour in zip(artists["bars"], colours, strict=True):
@@ -798,14 +804,17 @@ def list_explorer(purchases, as_of, tolerance: float = 3.0, active_days: int = 3
         artists["dots"].set_facecolor([plotting.PALETTE[1] if k else "0.75" for k in kept])
         artists["cut"].set_visible(active_days > 0)
         results = {"silent": int(flagged.size), "alerts": int(kept.sum())}
-        html = (f"Silent for more than {tolerance:.1f} of their own cycles: <b>{flagged.size}</b> cards.<br>"
-                f"Still-shopping check: {'off' if active_days == 0 else f'{int(active_days)} days'}; "
-                f"the list has <b>{int(kept.sum())}</b> households. What is behind each silence, the store cannot see.")
+        check = tr("off") if active_days == 0 else tr("{days} days").format(days=int(active_days))
+        html = (tr("Silent for more than {cycles} of their own cycles: <b>{cards}</b> cards.").format(
+                    cycles=f"{tolerance:.1f}", cards=flagged.size)
+                + "<br>" + tr("Still-shopping check: {check}; the list has <b>{households}</b> households. What is "
+                              "behind each silence, the store cannot see.").format(check=check,
+                                                                                  households=int(kept.sum())))
         return results, html
 
     controls = {
-        "tolerance": float_slider("Silence (cycles)", float(tolerance), 1.5, 12.0, 0.5, ".1f"),
-        "active_days": int_slider("Still shopping (days, 0=off)", int(active_days), 0, 240, 5),
+        "tolerance": float_slider(tr("Silence (cycles)"), float(tolerance), 1.5, 12.0, 0.5, ".1f"),
+        "active_days": int_slider(tr("Still shopping (days, 0=off)"), int(active_days), 0, 240, 5),
     }
     return Explorer(controls, draw)
 
