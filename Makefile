@@ -9,7 +9,8 @@ STAMP  := $(VENV)/.installed
 export PATH := $(BIN):$(PATH)
 
 CHAPTER1 := chapters/01_why_retention_matters.ipynb
-CHAPTER1_ZH := chapters-zh/01_why_retention_matters.ipynb
+# the Chinese edition's Chapter 1, or while it is being translated, the folder of the Chinese cases built so far
+CHAPTER1_ZH := $(if $(wildcard chapters-zh/01_why_retention_matters.ipynb),chapters-zh/01_why_retention_matters.ipynb,cases-zh)
 # Jupyter refuses to run as root (e.g. in a container) unless told it is deliberate.
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 

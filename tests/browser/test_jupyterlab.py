@@ -12,6 +12,7 @@ Without chromium or Playwright the tests skip with what to install; with ``CI`` 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -72,22 +73,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A JupyterLab server over a copy of the student notebooks; yields (base url, token)."""
-    executable = _chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("Playwright for Python (pip install playwright; it is in the dev extra)")
-    root = tmp_path_factory.mktemp("lab")
-    for folder in STUDENT_FOLDERS:
-        if (ROOT / folder).is_dir():
-            shutil.copytree(ROOT / folder, root / folder)
+@contextlib.contextmanager
+def _running_lab(root: Path, *, default_url: str, locale: str | None = None):
+    """A JupyterLab server over ``root`` (as ``make lab`` or, with ``locale``, ``make lab-zh`` starts it)."""
     port, token = _free_port(), secrets.token_hex(16)
     settings = root / ".settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')  # no news pop-up
+    if locale:  # what `make lab-zh` copies into its settings folder
+        translation = root / ".settings" / "@jupyterlab" / "translation-extension"
+        translation.mkdir(parents=True)
+        shutil.copy(ROOT / "jupyter" / "lab-zh" / "translation.json", translation / "plugin.jupyterlab-settings")
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / ".jupyter"), "JUPYTERLAB_WORKSPACES_DIR": str(root / ".ws"),
            "JUPYTERLAB_SETTINGS_DIR": str(root / ".settings"), "COURSEKIT_DATA": str(ROOT / "datasets"),
            # as `make lab` starts it for a student: without nbgrader's menus
@@ -99,7 +95,7 @@ def lab(tmp_path_factory):
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",
-         f"--LabApp.default_url=/lab/tree/{CHAPTER1}",  # as `make lab` starts it
+         f"--LabApp.default_url=/lab/tree/{default_url}",  # as `make lab` starts it
          "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
          "--LabApp.expose_app_in_browser=True",  # the deck tests step through slides with the app's commands
          *(["--allow-root"] if os.geteuid() == 0 else [])],
@@ -115,16 +111,33 @@ def lab(tmp_path_factory):
                 server.kill()
                 pytest.fail(f"JupyterLab did not start: {(root / 'lab.log').read_text(errors='replace')[-2000:]}")
             time.sleep(0.5)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
-        yield {"base": base, "token": token, "browser": browser, "root": root}
-        browser.close()
-    server.terminate()
     try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+        yield {"base": base, "token": token, "root": root}
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server over a copy of the student notebooks; yields (base url, token)."""
+    executable = _chromium()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("Playwright for Python (pip install playwright; it is in the dev extra)")
+    root = tmp_path_factory.mktemp("lab")
+    for folder in STUDENT_FOLDERS:
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, root / folder)
+    with _running_lab(root, default_url=CHAPTER1) as running, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
+        yield {**running, "browser": browser}
+        browser.close()
 
 
 def _shutdown_kernels(lab) -> None:
@@ -382,3 +395,23 @@ def test_a_saved_explorer_reopens_without_an_error(lab):
     finally:
         page.close()
         _shutdown_kernels(lab)
+
+
+def test_make_lab_zh_shows_jupyterlab_in_chinese(lab, tmp_path):
+    """``make lab-zh``: the language pack and the setting it copies give JupyterLab's menus in Chinese."""
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "jupyter/lab-zh/translation.json" in make and "translation-extension/plugin.jupyterlab-settings" in make
+    folder = next((f for f in ("cases-zh", "chapters-zh") if (ROOT / f).is_dir()), None)
+    assert folder, "no Chinese student notebooks: run `make release`"
+    shutil.copytree(ROOT / folder, tmp_path / folder)
+    with _running_lab(tmp_path, default_url=folder, locale="zh_CN") as running:
+        page = lab["browser"].new_page(viewport={"width": 1366, "height": 768})
+        try:
+            page.goto(f"{running['base']}/lab/tree/{folder}?token={running['token']}")
+            page.wait_for_selector("#jp-menu-panel .lm-MenuBar-itemLabel", timeout=60_000)
+            menus = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / "make-lab-zh.png"))
+            assert "文件" in menus and "运行" in menus, menus
+        finally:
+            page.close()
