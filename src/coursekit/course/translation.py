@@ -82,7 +82,7 @@ EDITIONS = {"chapters": "chapters-zh", "cases": "cases-zh"}
 
 _LETTER = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 _MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$", re.S)
-_CODE_SPAN = re.compile(r"`[^`\n]+`")
+_CODE_SPAN = re.compile(r"`[^`]+`")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 _FIELD = re.compile(r"\{[^{}\n]*\}")
 _HTML = re.compile(r"</?[a-zA-Z][^>]*>")
