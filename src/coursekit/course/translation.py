@@ -69,6 +69,7 @@ __all__ = [
     "write_reading_fingerprint",
     "shared_with_readings",
     "glossary_problems",
+    "fix_emphasis",
     "package_units",
     "package_catalogue_path",
     "update_package_catalogue",
@@ -86,6 +87,8 @@ _CODE_SPAN = re.compile(r"`[^`]+`")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 _FIELD = re.compile(r"\{[^{}\n]*\}")
 _HTML = re.compile(r"</?[a-zA-Z][^>]*>")
+_CLOSING_PUNCT = "。，；：？！、）」』》”’"
+_OPENING_PUNCT = "（「『《“‘"
 
 
 @dataclass(frozen=True)
@@ -473,6 +476,10 @@ def _po_problems(path: Path, units: set[tuple[str | None, str]], root: Path) -> 
         else:
             problems += [f"{where}: the translation {p}" for p in placeholder_problems(e.msgid, e.msgstr)]
             problems += [f"{where}: {p}" for p in glossary_problems(e.msgid, e.msgstr)]
+            if not e.msgctxt and fix_emphasis(e.msgstr) != e.msgstr:
+                problems.append(f"{where}: emphasis (*…* or **…**) that ends on Chinese punctuation followed by text "
+                                "(or starts on it after text) does not render in Markdown: move the punctuation "
+                                "outside the asterisks (`fix_emphasis` does it)")
             shared = shared_with_readings(e.msgstr, fingerprint)
             if shared:
                 problems.append(f"{where}: the translation shares {SHARED_RUN}+ characters with a reading: {shared[0]}…")
@@ -496,6 +503,43 @@ def package_catalogue_problems(root: Path) -> list[str]:
     """The same checks for the package's own messages (:func:`update_package_catalogue`)."""
     units = {(ctx, text) for _, ctx, text in package_units(Path(root) / "src" / "coursekit")}
     return _po_problems(package_catalogue_path(root), units, root)
+
+
+def fix_emphasis(text: str) -> str:
+    """Move Chinese punctuation out of Markdown emphasis where CommonMark would not render the emphasis.
+
+    A closing ``*``/``**`` right after a punctuation mark and right before a letter cannot close (and an
+    opening one right after a letter and before a punctuation mark cannot open): ``**课堂：**在`` shows its
+    asterisks.  The punctuation moves outside: ``**课堂**：在``.  Code spans and maths are left alone.
+
+    Examples
+    --------
+    >>> fix_emphasis("**课堂：**90 分钟；*谁会来？*我们")
+    '**课堂**：90 分钟；*谁会来*？我们'
+    >>> fix_emphasis("它说：**重要**。")
+    '它说：**重要**。'
+    """
+    protected = [(m.start(), m.end()) for pattern in (_CODE_SPAN, _MATH) for m in pattern.finditer(text)]
+    markers = [m for m in re.finditer(r"\*\*|\*", text) if not any(a <= m.start() < b for a, b in protected)]
+    out, last, open_marks = [], 0, []
+    for m in markers:
+        mark = m.group()
+        if open_marks and open_marks[-1] == mark:                       # a closing marker
+            open_marks.pop()
+            before = text[m.start() - 1] if m.start() else ""
+            after = text[m.end()] if m.end() < len(text) else ""
+            if before and before in _CLOSING_PUNCT and after and not after.isspace() and after not in "*" + _CLOSING_PUNCT:
+                out.append(text[last:m.start() - 1] + mark + before)
+                last = m.end()
+        else:                                                           # an opening marker
+            open_marks.append(mark)
+            before = text[m.start() - 1] if m.start() else ""
+            after = text[m.end()] if m.end() < len(text) else ""
+            if after and after in _OPENING_PUNCT and before and not before.isspace() and before not in _OPENING_PUNCT:
+                out.append(text[last:m.start()] + after + mark)
+                last = m.end() + 1
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _glossary_pairs() -> list[tuple[re.Pattern, tuple[str, ...], str]]:

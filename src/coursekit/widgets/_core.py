@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import unicodedata
 
 import ipywidgets as W
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -29,9 +30,14 @@ def int_slider(description, value, lo, hi, step=1):
     return W.IntSlider(value=value, min=lo, max=hi, step=step, description=description, continuous_update=False)
 
 
+def _width(text: str) -> int:
+    """A label's width in Latin characters: a Chinese character (or a full-width sign) takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
 def _fit_labels(controls) -> int:
     """Give every control the same label width, wide enough for the longest label; return the column width."""
-    label = max(120, min(300, round(max(len(c.description) for c in controls) * _CHAR_PX) + 12))
+    label = max(120, min(300, round(max(_width(c.description) for c in controls) * _CHAR_PX) + 12))
     width = label + _TRACK_PX + _READOUT_PX
     for control in controls:
         control.style.description_width = f"{label}px"
