@@ -210,8 +210,9 @@ _CODE_WORDS = {f"{v} {h}" for v in ("upper", "lower", "center") for h in ("left"
 def _literal_is_text(prefix: str, body: str) -> bool:
     if "b" in prefix.lower() or not _is_text(body) or body.strip() in _CODE_WORDS:
         return False
-    if re.search(r"%[a-zA-Z]", body) or re.search(r"==|!=|<=|>=", body):   # a date format, a query
-        return False
+    outside = _FIELD.sub("", body) if "f" in prefix.lower() else body    # an f-string's fields are code
+    if not _is_text(outside) or re.search(r"%[a-zA-Z]", outside) or re.search(r"==|!=|<=|>=", outside):
+        return False                                                      # a date format, a query
     if any(ord(ch) > 127 for ch in body):
         return True
     if re.search(r"[A-Za-z]\s+\S", body) or re.search(r"\S\s+[A-Za-z]", body):
