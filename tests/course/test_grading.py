@@ -856,3 +856,28 @@ class TestMeasureGrading:
         assert sorted(m) == ["coursekit_seconds", "jobs", "n", "nbgrader_seconds", "ratio", "scores_agree"]
         assert (m["n"], m["jobs"], m["scores_agree"]) == (1, 1, True)
         assert m["coursekit_seconds"] > 0 and m["nbgrader_seconds"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("sandbox")
+def test_a_class_mixing_the_two_editions_is_graded_in_each_submissions_language(tmp_path):
+    """Issue 15: the same command grades an English and a Chinese submission with the same grade_ids and points;
+    each runs against the source in its own language, so its messages come in that language."""
+    root = repo_root()
+    english = root / "solutions" / "cases" / "03b_the_false_alarms.ipynb"
+    chinese_student = root / "cases-zh" / "03b_the_false_alarms.ipynb"
+    if not chinese_student.is_file():
+        pytest.fail("the Chinese edition of Case 3B is missing: run `make release`")
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    shutil.copy(english, subs / "alice.ipynb")                     # the English teacher's answers: full marks
+    shutil.copy(chinese_student, subs / "chen.ipynb")              # a Chinese student who answered nothing
+    report = grading.grade_submissions("cases/03b_the_false_alarms", subs, tmp_path / "out", jobs=2, timeout=60)
+    rows = {r.student: r for r in report.results}
+    assert rows["alice"].status == rows["chen"].status == "graded"
+    assert rows["alice"].total == rows["alice"].max_points == rows["chen"].max_points
+    assert rows["chen"].total == 0
+    chen = (tmp_path / "out" / "feedback" / "chen.html").read_text(encoding="utf-8")
+    alice = (tmp_path / "out" / "feedback" / "alice.html").read_text(encoding="utf-8")
+    assert "尚未作答" in chen and "not answered yet" not in chen
+    assert "尚未作答" not in alice

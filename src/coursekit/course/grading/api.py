@@ -155,6 +155,14 @@ def grade_submissions(source, submissions, out_dir, jobs=None, timeout=120.0, *,
     src = load_source(src_path)
     plan = plan_source(src)
     stem = src_path.stem
+    # a class may mix the English and the Chinese edition: each submission is graded against the source in its
+    # own language (same cells, same grade_ids, same points; its feedback then comes in that language)
+    editions = {_language(src): (src, plan)}
+    twin = _other_edition(src_path)
+    if twin is not None:
+        twin_src = load_source(twin)
+        if [q[:2] for q in twin_src.questions] == [q[:2] for q in src.questions]:
+            editions.setdefault(_language(twin_src), (twin_src, plan_source(twin_src)))
     if sandbox:
         require_bwrap()  # SandboxUnavailable (a RuntimeError) names the package to install
     data_dir = Path(os.environ.get("COURSEKIT_DATA") or course_root / "datasets")
@@ -193,7 +201,10 @@ def grade_submissions(source, submissions, out_dir, jobs=None, timeout=120.0, *,
                         original_hashes[path] = result.sha256
                     nb, problem = read_submission(data)
                     if nb is not None:
-                        steps, result.answers, notes = answer_job(src, plan, nb)
+                        lang = nb.metadata.get("language", "en") if nb.metadata.get("language") in editions else \
+                            _language(src)
+                        language_of[id(result)] = lang
+                        steps, result.answers, notes = answer_job(*editions[lang], nb)
                         if steps:
                             result.notes += notes
                         else:
@@ -207,6 +218,7 @@ def grade_submissions(source, submissions, out_dir, jobs=None, timeout=120.0, *,
             result.reason = problem
             return result, steps
 
+        language_of: dict[int, str] = {}
         ready = {}
         if single:  # a single notebook is refused with a one-line reason before anything starts
             ready[0] = prepare(*found[0])
@@ -215,22 +227,35 @@ def grade_submissions(source, submissions, out_dir, jobs=None, timeout=120.0, *,
         bar = Progress(len(found), sys.stderr.isatty() if progress is None else progress)
         bar.update()
         n_pairs = max(1, min(jobs, len(found)))
-        pairs: queue.Queue = queue.Queue()
         runners = []
-        for i in range(n_pairs):
-            answer = Runner(dict(base, role="answers"), runner_env(env), readonly, memory_mb, sandbox,
-                            tmp / f"answers{i}.log")
-            tests = Runner(dict(base, role="tests", steps=plan.test_steps), runner_env(env), readonly, memory_mb,
-                           sandbox, tmp / f"tests{i}.log")
-            runners += [answer, tests]
-            pairs.put((answer, tests))
+        pairs: dict[str, queue.Queue] = {}
 
-        def run(n, result, steps):
-            pair = pairs.get()
+        def pairs_for(lang):
+            """The runner pairs of one edition, started the first time a submission in it is graded."""
+            if lang not in pairs:
+                ed_plan = editions[lang][1]
+                pairs[lang] = queue.Queue()
+                for i in range(n_pairs):
+                    answer = Runner(dict(base, prefix=ed_plan.prefix, role="answers"), runner_env(env), readonly,
+                                    memory_mb, sandbox, tmp / f"answers-{lang}{i}.log")
+                    tests = Runner(dict(base, prefix=ed_plan.prefix, role="tests", steps=ed_plan.test_steps),
+                                   runner_env(env), readonly, memory_mb, sandbox, tmp / f"tests-{lang}{i}.log")
+                    runners.extend([answer, tests])
+                    pairs[lang].put((answer, tests))
+            return pairs[lang]
+
+        for lang in editions:  # start the sources' own runners now; a second edition's when needed
+            if lang == _language(src):
+                pairs_for(lang)
+
+        def run(n, result, steps, lang):
+            ed_src, ed_plan = editions[lang]
+            pool_ = pairs[lang]
+            pair = pool_.get()
             try:
-                return grade_one(src, plan, result, steps, n, pair, timeout)
+                return grade_one(ed_src, ed_plan, result, steps, n, pair, timeout)
             finally:
-                pairs.put(pair)
+                pool_.put(pair)
 
         results, futures = [], {}
         pool = ThreadPoolExecutor(max_workers=n_pairs)
@@ -243,7 +268,9 @@ def grade_submissions(source, submissions, out_dir, jobs=None, timeout=120.0, *,
                     _finish(result, sandbox)
                     bar.update("invalid")
                 else:
-                    futures[pool.submit(run, n, result, steps)] = result
+                    lang = language_of.get(id(result), _language(src))
+                    pairs_for(lang)
+                    futures[pool.submit(run, n, result, steps, lang)] = result
             for future in as_completed(futures):
                 result = futures[future]
                 try:
@@ -274,8 +301,21 @@ def grade_submissions(source, submissions, out_dir, jobs=None, timeout=120.0, *,
         feedback_dir=out_dir / "feedback", seconds=0.0, jobs=jobs, sandboxed=sandbox,
     )
     report.seconds = time.monotonic() - started
-    write_reports(report, hidden_text=src.hidden_text)
+    write_reports(report, hidden_text=[line for ed_src, _ in editions.values() for line in ed_src.hidden_text])
     return report
+
+
+def _language(src: Source) -> str:
+    """The language of a source notebook: ``"zh-CN"`` for the Chinese edition, ``"en"`` otherwise."""
+    return src.nb.metadata.get("language", "en")
+
+
+def _other_edition(src_path: Path) -> Path | None:
+    """The same notebook in the other edition (``solutions/cases/x`` <-> ``solutions/cases-zh/x``), if built."""
+    folder = src_path.parent.name
+    twin_folder = folder.removesuffix("-zh") if folder.endswith("-zh") else folder + "-zh"
+    twin = src_path.parent.parent / twin_folder / src_path.name
+    return twin if twin.is_file() else None
 
 
 def _max_auto(src: Source) -> float:
