@@ -137,6 +137,17 @@ def _table_row(line: str) -> list[Segment]:
     return out
 
 
+def _starts_item(line: str, in_item) -> bool:
+    """Whether ``line`` starts a list item.  As in CommonMark, a paragraph's line that starts with a number
+    and a full stop ("5. …" in a sentence broken there) goes on the paragraph; only a bullet or "1." can
+    interrupt a paragraph, while inside a list any item marker starts the next item."""
+    m = _ITEM.match(line)
+    if not m:
+        return False
+    marker = m[1].strip()
+    return bool(in_item) or marker in {"*", "+", "-"} or marker in {"1.", "1)"}
+
+
 def markdown_segments(source: str) -> list[Segment]:
     """Cut a markdown cell into segments whose texts join back to ``source`` exactly.
 
@@ -185,7 +196,7 @@ def markdown_segments(source: str) -> list[Segment]:
         # a paragraph or a list item: runs to a blank line, a heading, a table or the next item
         j = i + 1
         while j < len(lines) and lines[j].strip() and not _HEADING.match(lines[j]) \
-                and not lines[j].lstrip().startswith(("|", "```")) and not _ITEM.match(lines[j]):
+                and not lines[j].lstrip().startswith(("|", "```")) and not _starts_item(lines[j], item):
             j += 1
         block = "\n".join(lines[i:j])
         end_nl = "\n" if j < len(lines) else ""
@@ -214,6 +225,8 @@ def _literal_is_text(prefix: str, body: str) -> bool:
     if not _is_text(outside) or re.search(r"%[a-zA-Z]", outside) or re.search(r"==|!=|<=|>=", outside):
         return False                                                      # a date format, a query
     if any(ord(ch) > 127 for ch in body):
+        return True
+    if re.search(r"[A-Za-z]{2,}:(\s|$)", outside):                       # a label: "largest: {x}"
         return True
     if re.search(r"[A-Za-z]\s+\S", body) or re.search(r"\S\s+[A-Za-z]", body):
         return True
@@ -307,17 +320,27 @@ def edition_path(notebook: Path, root: Path) -> Path:
     return Path(root) / "solutions" / EDITIONS[assignment] / notebook.name
 
 
-def _placeholders(text: str) -> Counter:
+def _is_dollar_amount(span: str) -> bool:
+    """A ``$…$`` in a code string or comment that is two dollar amounts or dollar signs around words
+    (``"$300,000 … $1,000,000"``, ``# $ per customer … $ for the plan``), not matplotlib's mathtext."""
+    return "\\" not in span and bool(re.search(r"\s", span))
+
+
+def _placeholders(text: str, code: bool = False) -> Counter:
     found = Counter()
-    for pattern in (_MATH, _CODE_SPAN, _FIELD):
+    found.update(m for m in _MATH.findall(text) if not (code and _is_dollar_amount(m)))
+    for pattern in (_CODE_SPAN, _FIELD):
         found.update(pattern.findall(text))
     found.update("link:" + url for url in _LINK.findall(text))
     found.update(tag.split()[0].rstrip(">") for tag in _HTML.findall(text))
     return found
 
 
-def placeholder_problems(msgid: str, msgstr: str) -> list[str]:
+def placeholder_problems(msgid: str, msgstr: str, *, code: bool = False) -> list[str]:
     """What a translation lost or added of its source's maths, code spans, links, ``{…}`` fields and tags.
+
+    With ``code=True`` (a string or comment of a code cell) a ``$…$`` holding a space and no backslash is
+    read as dollar amounts rather than maths.
 
     Examples
     --------
@@ -325,8 +348,12 @@ def placeholder_problems(msgid: str, msgstr: str) -> list[str]:
     []
     >>> placeholder_problems("Use `clv.clv` with $r$.", "用 clv.clv 计算 $r$。")
     ['lost `clv.clv`']
+    >>> placeholder_problems("$300,000 to $1,000,000", "30万到100万美元", code=True)
+    []
     """
-    want, got = _placeholders(msgid), _placeholders(msgstr)
+    if not isinstance(code, bool):
+        raise TypeError(f"code must be True or False, got {code!r}")
+    want, got = _placeholders(msgid, code), _placeholders(msgstr, code)
     problems = [f"lost {item}" for item in sorted((want - got).elements())]
     problems += [f"added {item}" for item in sorted((got - want).elements())]
     return problems
@@ -475,7 +502,8 @@ def _po_problems(path: Path, units: set[tuple[str | None, str]], root: Path) -> 
         elif not e.msgstr.strip():
             problems.append(f"{where} is untranslated")
         else:
-            problems += [f"{where}: the translation {p}" for p in placeholder_problems(e.msgid, e.msgstr)]
+            problems += [f"{where}: the translation {p}" for p in placeholder_problems(
+                e.msgid, e.msgstr, code=e.msgctxt == "code")]
             problems += [f"{where}: {p}" for p in glossary_problems(e.msgid, e.msgstr)]
             if not e.msgctxt and fix_emphasis(e.msgstr) != e.msgstr:
                 problems.append(f"{where}: emphasis (*…* or **…**) that ends on Chinese punctuation followed by text "
