@@ -121,12 +121,21 @@ def test_no_stray_or_missing_files_in_student_folders(fresh_course, assignment):
         assert (ROOT / assignment / rel).read_bytes() == (fresh_course / assignment / rel).read_bytes(), rel
 
 
-def test_case_index_is_current():
-    if not (ROOT / "solutions" / "cases").is_dir():
-        pytest.skip("no cases yet")
-    assert (ROOT / "solutions" / "cases" / "README.md").read_text(encoding="utf-8") == notebooks.case_index(), (
-        "solutions/cases/README.md is out of date: run `make release`"
-    )
+@pytest.mark.parametrize("assignment", ["cases", "cases-zh"])
+def test_case_index_is_current(assignment):
+    assert (ROOT / "solutions" / assignment / "README.md").read_text(encoding="utf-8") == \
+        notebooks.case_index(assignment=assignment), f"solutions/{assignment}/README.md is out of date: run `make release`"
+
+
+def test_the_chinese_case_index_lists_every_case_in_chinese():
+    index = notebooks.case_index(assignment="cases-zh")
+    english = notebooks.case_index()
+    assert index.count("](") == english.count("]("), "every case of the library is in the Chinese index"
+    for row in index.splitlines()[8:]:
+        title = row.split("](")[0]
+        assert re.search(r"[\u4e00-\u9fff]", title), f"a case title left in English: {row[:80]}"
+    with pytest.raises(ValueError, match="assignment must be one of"):
+        notebooks.case_index(assignment="chapters")
 
 
 def test_instructor_only_cells_stay_out_of_student_versions():

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import base64
+import re
 
 import numpy as np
 import pytest
 
-from coursekit import widgets
-from coursekit.cases import bank, dicks, freshbox, hotline, key_accounts, miao, small_rolls
+from coursekit import language, widgets
+from coursekit.cases import bank, cdnow, dicks, freshbox, hotline, key_accounts, miao, small_rolls
 
-MODULES = (*widgets.CHAPTER_MODULES, freshbox, miao, dicks, small_rolls, bank, key_accounts, hotline)
+MODULES = (*widgets.CHAPTER_MODULES, freshbox, miao, dicks, small_rolls, bank, key_accounts, hotline, cdnow)
 EXPLORERS = {name: factory for module in MODULES for name, (factory, _) in module.BENCH.items()}
 
 
@@ -56,3 +57,47 @@ def test_the_display_carries_a_static_picture(explorer):
     png = base64.b64decode(bundle["image/png"])
     assert png.startswith(b"\x89PNG"), name
     assert "HBox" not in bundle["text/plain"] and "JupyterLab" in bundle["text/plain"]
+
+
+#: Lower-case words that stay as they are in Chinese text: parts of a model's or a symbol's name.
+_KEPT = {"alive", "gamma"}
+_WORD = re.compile(r"(?<![\\\w$])[a-z]{4,}(?!\w)")
+
+
+def visible_text(ex) -> list[str]:
+    """Every text a student reads in an explorer: its slider labels, its summary, and its figure's titles,
+    axis labels, tick labels, legends and annotations."""
+    texts = [c.description for c in ex.controls.values()]
+    texts.append(re.sub(r"<[^>]+>|&\w+;", " ", ex.summary.value))
+    for ax in ex.figure.axes:
+        texts += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+        texts += [t.get_text() for t in (*ax.get_xticklabels(), *ax.get_yticklabels(), *ax.texts)]
+        legend = ax.get_legend()
+        if legend is not None:
+            texts += [t.get_text() for t in legend.get_texts()] + [legend.get_title().get_text()]
+    texts += [t.get_text() for t in ex.figure.texts]
+    return [t for t in texts if t and t.strip()]
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_every_explorer_speaks_chinese_in_the_chinese_edition(name):
+    """Issue 15: with ``language.set_language("简体中文")`` an explorer's labels, summary and figure are
+    Chinese — no English word is left, beyond model names and symbols."""
+    language.set_language("简体中文")
+    try:
+        ex = EXPLORERS[name]()
+        texts = visible_text(ex)
+    finally:
+        language.set_language("English")
+    english = sorted({w for t in texts for w in _WORD.findall(re.sub(r"\$[^$]*\$", "", t)) if w not in _KEPT})
+    assert not english, f"{name}: English words left in the Chinese explorer: {english}"
+    assert any(re.search(r"[\u4e00-\u9fff]", t) for t in texts), name
+
+
+def test_english_is_unchanged_after_chinese():
+    """Switching back to English gives the English labels again (the language is read at build time)."""
+    name = sorted(EXPLORERS)[0]
+    language.set_language("简体中文")
+    language.set_language("English")
+    texts = visible_text(EXPLORERS[name]())
+    assert not any(re.search(r"[\u4e00-\u9fff]", t) for t in texts), texts

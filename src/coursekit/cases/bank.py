@@ -28,6 +28,7 @@ import numpy as np
 from coursekit import plotting
 from coursekit._validate import as_output, check_number, check_positive_int
 from coursekit.data import bank_accounts
+from coursekit.language import tr
 from coursekit.models import account_churn
 from coursekit.models import roi as _roi
 from coursekit.models.roi import annuity_factor
@@ -165,7 +166,7 @@ def bank_programme_explorer(frame=None, year=1):
         raise ValueError(f"year={year!r} has no rows in the bank data")
     large = rows[rows["segment"] == "large"]
     n_large = len(large)
-    labels = ["margin on kept balances", "programme cost", "net value"]
+    labels = [tr("margin on kept balances"), tr("programme cost"), tr("net value")]
     cache: dict = {}
 
     def draw(ax, artists, cut_threshold, reduction_pct, margin_pct, cost_per_customer, years):
@@ -183,7 +184,8 @@ def bank_programme_explorer(frame=None, year=1):
             artists["bars"] = ax.bar(labels, heights, color=colours)
             ax.axhline(0, color="0.4", linewidth=1)
             plotting.money_axis(ax, "y", symbol="")
-            plotting.label(ax, "A programme for large customers", "Component", "Money (CU, present value)")
+            plotting.label(ax, tr("A programme for large customers"), tr("Component"),
+                           tr("Money (CU, present value)"))
         else:
             for bar, h in zip(artists["bars"], heights, strict=True):
                 bar.set_height(h)
@@ -191,19 +193,23 @@ def bank_programme_explorer(frame=None, year=1):
         ax.set_ylim(min(0.0, min(heights) * 1.15), max(top, 1.0))
         results = {"lost_value": lost, "kept_value": v.kept_value, "pv_margin": v.pv_margin,
                    "cost": heights[1], "net_value": heights[2], "large_customers": n_large}
-        html = (f"Large customers' sharp cuts (&ge; {cut_threshold:.0%}) took <b>{money_text(lost)} CU</b> "
-                f"in year {year}.<br>Keeping {reduction_pct:.0f}% of it = {money_text(v.kept_value)} CU, earning "
-                f"{margin_pct:.2f}% a year for {int(years)} year(s): {money_text(v.pv_margin)} CU.<br>"
-                f"Cost {money_text(heights[1])} CU ({n_large:,} large customers); "
-                f"net value <b>{money_text(heights[2])} CU</b>")
+        html = "<br>".join([
+            tr("Large customers' sharp cuts (&ge; {threshold}) took <b>{lost} CU</b> in year {year}.").format(
+                threshold=f"{cut_threshold:.0%}", lost=money_text(lost), year=year),
+            tr("Keeping {share}% of it = {kept} CU, earning {margin}% a year for {years} year(s): {pv} CU.").format(
+                share=f"{reduction_pct:.0f}", kept=money_text(v.kept_value), margin=f"{margin_pct:.2f}",
+                years=int(years), pv=money_text(v.pv_margin)),
+            tr("Cost {cost} CU ({customers} large customers); net value <b>{net} CU</b>").format(
+                cost=money_text(heights[1]), customers=f"{n_large:,}", net=money_text(heights[2])),
+        ])
         return results, html
 
     controls = {
-        "cut_threshold": float_slider("Sharp cut = fall of at least", 0.5, 0.3, 0.9, 0.05),
-        "reduction_pct": float_slider("Share of the cuts prevented (%)", 30.0, 0, 100, 5, ".0f"),
-        "margin_pct": float_slider("Margin on balances (%/yr)", 2.0, 0.5, 4.0, 0.25),
-        "cost_per_customer": float_slider("Cost per large customer (CU)", 300.0, 0, 1500, 25, ".0f"),
-        "years": int_slider("Years kept balances stay", 3, 1, 5),
+        "cut_threshold": float_slider(tr("Sharp cut = fall of at least"), 0.5, 0.3, 0.9, 0.05),
+        "reduction_pct": float_slider(tr("Share of the cuts prevented (%)"), 30.0, 0, 100, 5, ".0f"),
+        "margin_pct": float_slider(tr("Margin on balances (%/yr)"), 2.0, 0.5, 4.0, 0.25),
+        "cost_per_customer": float_slider(tr("Cost per large customer (CU)"), 300.0, 0, 1500, 25, ".0f"),
+        "years": int_slider(tr("Years kept balances stay"), 3, 1, 5),
     }
     return Explorer(controls, draw)
 

@@ -50,6 +50,7 @@ from coursekit._validate import (
     check_seed,
 )
 from coursekit.data.sampling import day_dates, renewals, streams
+from coursekit.language import tr
 from coursekit.models.programmes import breakeven_lift
 from coursekit.tables import Column, Table, write_tables
 from coursekit.widgets import Explorer, float_slider
@@ -917,7 +918,7 @@ def coupon_explorer(face_value_per_list: float = 35.0, redemption_rate: float = 
     retention = check_fraction("retention", retention)
     discount_rate = check_scalar("discount_rate", discount_rate, low=0.0)
     cost_per_list = check_scalar("cost_per_list", cost_per_list, low=0.0)
-    labels = ["Store", "Manufacturers"]
+    labels = [tr("Store"), tr("Manufacturers")]
 
     def draw(ax, artists, face_value_per_list, redemption_rate, manufacturer_share, weekly_spend):
         cost = coupon_economics(1, face_value_per_list, redemption_rate, manufacturer_share,
@@ -927,7 +928,8 @@ def coupon_explorer(face_value_per_list: float = 35.0, redemption_rate: float = 
         if not artists:
             artists["bars"] = ax.bar(labels, heights, color=[plotting.PALETTE[1], plotting.PALETTE[0]])
             plotting.money_axis(ax)
-            plotting.label(ax, "Yearly cost of one loyal customer's coupons", "Who pays", "USD per customer per year")
+            plotting.label(ax, tr("Yearly cost of one loyal customer's coupons"), tr("Who pays"),
+                           tr("USD per customer per year"))
             # What the store earns from the customer and the lift it needs, on the picture (weekly spend moves it).
             artists["need"] = ax.text(0.98, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=9,
                                       bbox={"facecolor": "white", "edgecolor": "0.8", "boxstyle": "round"})
@@ -937,25 +939,30 @@ def coupon_explorer(face_value_per_list: float = 35.0, redemption_rate: float = 
         ax.set_ylim(0, max(50.0, max(heights) * 1.4))  # headroom for the box at the top
         if cost.store_per_customer < margin:
             lift = breakeven_lift(cost.store_per_customer, margin, retention, discount_rate)
-            lift_text = f"{lift * 100:.2f} points" if np.isfinite(lift) else "out of reach"
+            lift_text = tr("{points} points").format(points=f"{lift * 100:.2f}") if np.isfinite(lift) else \
+                tr("out of reach")
+            lift_short = lift_text
         else:
             lift = float("nan")
-            lift_text = "out of reach (the coupons cost more than the margin)"
-        artists["need"].set_text(f"Store's margin on her spend: USD {margin:,.0f} a year\n"
-                                 f"retention lift to break even: {lift_text.split(' (')[0]}")
+            lift_text = tr("out of reach (the coupons cost more than the margin)")
+            lift_short = tr("out of reach")
+        artists["need"].set_text(tr("Store's margin on her spend: USD {margin} a year").format(margin=f"{margin:,.0f}")
+                                 + "\n" + tr("retention lift to break even: {lift}").format(lift=lift_short))
         results = {"store_per_customer": cost.store_per_customer, "manufacturer_per_customer": cost.manufacturer_cost,
                    "breakeven_lift": lift}
-        html = (f"Store pays <b>USD {cost.store_per_customer:,.2f}</b>, "
-                f"manufacturers <b>USD {cost.manufacturer_cost:,.2f}</b> "
-                f"per customer a year; annual margin USD {margin:,.0f}.<br>Retention lift needed to break even: "
-                f"<b>{lift_text}</b> (from {retention:.0%}).")
+        html = (tr("Store pays <b>USD {store}</b>, manufacturers <b>USD {manufacturers}</b> per customer a year; "
+                   "annual margin USD {margin}.").format(store=f"{cost.store_per_customer:,.2f}",
+                                                         manufacturers=f"{cost.manufacturer_cost:,.2f}",
+                                                         margin=f"{margin:,.0f}")
+                + "<br>" + tr("Retention lift needed to break even: <b>{lift}</b> (from {retention}).").format(
+                    lift=lift_text, retention=f"{retention:.0%}"))
         return results, html
 
     controls = {
-        "face_value_per_list": float_slider("Coupons per list (USD)", float(face_value_per_list), 0.0, 60.0, 1.0, ".0f"),
-        "redemption_rate": float_slider("Redemption rate", float(redemption_rate), 0.0, 1.0, 0.01),
-        "manufacturer_share": float_slider("Manufacturer share", float(manufacturer_share), 0.0, 1.0, 0.05),
-        "weekly_spend": float_slider("Weekly spend (USD)", float(weekly_spend), 25.0, 200.0, 5.0, ".0f"),
+        "face_value_per_list": float_slider(tr("Coupons per list (USD)"), float(face_value_per_list), 0.0, 60.0, 1.0, ".0f"),
+        "redemption_rate": float_slider(tr("Redemption rate"), float(redemption_rate), 0.0, 1.0, 0.01),
+        "manufacturer_share": float_slider(tr("Manufacturer share"), float(manufacturer_share), 0.0, 1.0, 0.05),
+        "weekly_spend": float_slider(tr("Weekly spend (USD)"), float(weekly_spend), 25.0, 200.0, 5.0, ".0f"),
     }
     return Explorer(controls, draw)
 

@@ -36,6 +36,7 @@ import pandas as pd
 from coursekit import plotting
 from coursekit._validate import check_choice, check_frame, check_number, check_positive_int, check_scalar, check_seed
 from coursekit.data.sampling import streams
+from coursekit.language import language, tr
 from coursekit.models import bucket as _bucket
 from coursekit.tables import Column, Table, write_tables
 from coursekit.widgets import Explorer, float_slider
@@ -656,7 +657,12 @@ def repair_explorer(bucket, repairs, budget: float = 8_000.0):
         raise TypeError(f"bucket must be a coursekit.models.bucket.Bucket, got {type(bucket).__name__}")
     plug_plan(bucket, repairs)  # validate once
     holes = list(repairs["hole"].astype(str))
-    labels = [_bucket.HOLE_LABELS[h] for h in holes]
+    # The holes' names as the student reads them (in English, those of _bucket.HOLE_LABELS).
+    names = {"rude_staff": tr("Rude staff"), "out_of_stock": tr("Out of stock"), "poor_service": tr("Poor service"),
+             "untrained_staff": tr("Untrained staff"), "poor_quality": tr("Poor quality"),
+             "poor_selection": tr("Poor selection")}
+    labels = [names[h] for h in holes]
+    comma = "、" if language() == "zh_CN" else ", "
     y = np.arange(len(holes))
 
     def draw(ax, artists, budget, acquisition_cost):
@@ -672,7 +678,7 @@ def repair_explorer(bucket, repairs, budget: float = 8_000.0):
             ax.figure.subplots_adjust(left=0.25)
             ax.axvline(0, color="0.3", linewidth=1)
             plotting.money_axis(ax, "x")
-            plotting.label(ax, "Net monthly value of each repair (green: chosen)", "US$ per month", "Hole")
+            plotting.label(ax, tr("Net monthly value of each repair (green: chosen)"), tr("US$ per month"), tr("Hole"))
         else:
             for bar, width, colour in zip(artists["bars"], net, colours, strict=True):
                 bar.set_width(width)
@@ -681,16 +687,21 @@ def repair_explorer(bucket, repairs, budget: float = 8_000.0):
         ax.set_xlim(min(0.0, net.min() * 1.15), span)
         first = str(plan["net_per_month"].idxmax())
         results = {"chosen": choice.holes, "net_per_month": choice.net_per_month, "first_hole": first}
-        chosen = ", ".join(_bucket.HOLE_LABELS[h] for h in choice.holes) or "nothing"
-        html = (f"Within USD {budget:,.0f} a month: fix <b>{chosen}</b> (cost USD {choice.cost_per_month:,.0f}, "
-                f"net gain USD {choice.net_per_month:,.0f} a month).<br>Best single repair: "
-                f"<b>{_bucket.HOLE_LABELS[first]}</b>.")
+        amounts = {"budget": f"{budget:,.0f}", "cost": f"{choice.cost_per_month:,.0f}",
+                   "net": f"{choice.net_per_month:,.0f}"}
+        if choice.holes:
+            fix = tr("Within USD {budget} a month: fix <b>{chosen}</b> (cost USD {cost}, net gain USD {net} "
+                     "a month).").format(chosen=comma.join(names[h] for h in choice.holes), **amounts)
+        else:
+            fix = tr("Within USD {budget} a month: fix <b>nothing</b> (cost USD {cost}, net gain USD {net} "
+                     "a month).").format(**amounts)
+        html = fix + "<br>" + tr("Best single repair: <b>{hole}</b>.").format(hole=names[first])
         return results, html
 
     controls = {
-        "budget": float_slider("Monthly budget (USD)", float(budget), 0.0, 30_000.0, 500.0, ",.0f"),
-        "acquisition_cost": float_slider("Cost of a new customer (USD)", float(bucket.acquisition_cost), 10.0, 300.0,
-                                         5.0, ".0f"),
+        "budget": float_slider(tr("Monthly budget (USD)"), float(budget), 0.0, 30_000.0, 500.0, ",.0f"),
+        "acquisition_cost": float_slider(tr("Cost of a new customer (USD)"), float(bucket.acquisition_cost), 10.0,
+                                         300.0, 5.0, ".0f"),
     }
     return Explorer(controls, draw)
 

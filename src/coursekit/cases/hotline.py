@@ -40,6 +40,7 @@ from scipy.special import expit
 from coursekit import plotting
 from coursekit._validate import check_frame, check_number, check_positive_int, check_seed
 from coursekit.data.sampling import scale_round, streams
+from coursekit.language import language, tr
 from coursekit.models import satisfaction as _sat
 from coursekit.tables import Column, Table, write_tables
 from coursekit.widgets import Explorer, float_slider, int_slider
@@ -590,6 +591,35 @@ def ipa_by_wave(frame, attributes=HOTLINE_ATTRIBUTES, outcome="overall_satisfact
     return pd.concat(parts)
 
 
+#: Where a point's label may go, tried in this order: (x offset, y offset, horizontal alignment, vertical
+#: alignment) in the IPA grid's data units.
+_LABEL_SPOTS = ((0.06, 0.008, "left", "bottom"), (0.06, -0.008, "left", "top"),
+                (-0.06, 0.008, "right", "bottom"), (-0.06, -0.008, "right", "top"))
+
+
+def _place_labels(x, y, labels, char_w: float = 0.058, line_h: float = 0.03):
+    """A spot from :data:`_LABEL_SPOTS` for each point's label, so that no two labels' boxes overlap where
+    that can be helped (a Chinese character counts as two letters wide).  Points are placed top down."""
+    boxes, spots = [], [None] * len(labels)
+    for i in sorted(range(len(labels)), key=lambda k: -y[k]):
+        width = sum(2 if ord(ch) > 0x2E7F else 1 for ch in labels[i]) * char_w
+        for spot in _LABEL_SPOTS:
+            dx, dy, ha, va = spot
+            x0 = x[i] + dx if ha == "left" else x[i] + dx - width
+            y0 = y[i] + dy if va == "bottom" else y[i] + dy - line_h
+            box = (x0, y0, x0 + width, y0 + line_h)
+            clear = all(box[2] <= b[0] or b[2] <= box[0] or box[3] <= b[1] or b[3] <= box[1] for b in boxes)
+            clear = clear and all(not (box[0] <= x[j] <= box[2] and box[1] <= y[j] <= box[3])
+                                  for j in range(len(labels)) if j != i)
+            if clear:
+                break
+        else:
+            spot, box = _LABEL_SPOTS[0], (x[i], y[i], x[i] + width, y[i] + line_h)
+        boxes.append(box)
+        spots[i] = spot
+    return spots
+
+
 def hotline_ipa_explorer(frame=None):
     """A wave slider for the importance--performance grid of the hotline survey (case 8).
 
@@ -608,8 +638,14 @@ def hotline_ipa_explorer(frame=None):
     data = load_hotline_survey() if frame is None else frame
     grid = ipa_by_wave(data)
     attrs = list(HOTLINE_ATTRIBUTES)
-    short = {"phone_support": "phone (24 h line)", "branch_service": "branch", "relationship_manager": "rel. manager",
-             "online_cash_management": "online cash mgmt", "fees": "fees", "credit_terms": "credit terms"}
+    short = {"phone_support": tr("phone (24 h line)"), "branch_service": tr("branch"),
+             "relationship_manager": tr("rel. manager"), "online_cash_management": tr("online cash mgmt"),
+             "fees": tr("fees"), "credit_terms": tr("credit terms")}
+    # The quadrants' names as the student reads them (the results keep the English names of _sat.IPA_QUADRANTS).
+    quadrant_names = {"Concentrate here": tr("Concentrate here"), "Keep up the good work": tr("Keep up the good work"),
+                      "Low priority": tr("Low priority"), "Possible overkill": tr("Possible overkill")}
+    periods = [tr("before the 24-hour line"), tr("one year after"), tr("two years after")]
+    comma = "、" if language() == "zh_CN" else ", "
 
     def draw(ax, artists, wave):
         g = grid.loc[wave].reindex(attrs)
@@ -617,19 +653,21 @@ def hotline_ipa_explorer(frame=None):
         px, iy = float(x.mean()), float(y.mean())
         if not artists:
             artists["dots"] = ax.scatter(x, y, s=60, color=plotting.PALETTE[0], zorder=3)
-            artists["labels"] = [ax.text(xi + 0.05, yi + 0.01, short[a], fontsize=9)
-                                 for a, xi, yi in zip(attrs, x, y, strict=True)]
+            artists["labels"] = [ax.text(xi, yi, short[a], fontsize=9) for a, xi, yi in zip(attrs, x, y, strict=True)]
             artists["v"] = ax.axvline(px, color="0.5", linestyle=":")
             artists["h"] = ax.axhline(iy, color="0.5", linestyle=":")
-            ax.text(2.1, 0.47, "Concentrate here", fontsize=8, color="0.4")
-            ax.text(5.3, 0.47, "Keep up the good work", fontsize=8, color="0.4")
-            ax.text(2.1, -0.02, "Low priority", fontsize=8, color="0.4")
-            ax.text(5.3, -0.02, "Possible overkill", fontsize=8, color="0.4")
-            plotting.label(ax, "Importance-performance grid by survey wave", "Performance (mean rating, 1-7)",
-                           "Derived importance (std. coefficient)")
+            ax.text(2.1, 0.47, quadrant_names["Concentrate here"], fontsize=8, color="0.4")
+            ax.text(5.3, 0.47, quadrant_names["Keep up the good work"], fontsize=8, color="0.4")
+            ax.text(2.1, -0.02, quadrant_names["Low priority"], fontsize=8, color="0.4")
+            ax.text(5.3, -0.02, quadrant_names["Possible overkill"], fontsize=8, color="0.4")
+            plotting.label(ax, tr("Importance-performance grid by survey wave"), tr("Performance (mean rating, 1-7)"),
+                           tr("Derived importance (std. coefficient)"))
         artists["dots"].set_offsets(np.column_stack([x, y]))
-        for text, xi, yi in zip(artists["labels"], x, y, strict=True):
-            text.set_position((xi + 0.05, yi + 0.01))
+        spots = _place_labels(x, y, [short[a] for a in attrs])
+        for text, xi, yi, (dx, dy, ha, va) in zip(artists["labels"], x, y, spots, strict=True):
+            text.set_position((xi + dx, yi + dy))
+            text.set_horizontalalignment(ha)
+            text.set_verticalalignment(va)
         artists["v"].set_xdata([px, px])
         artists["h"].set_ydata([iy, iy])
         ax.set_xlim(2.0, 7.0)
@@ -638,12 +676,15 @@ def hotline_ipa_explorer(frame=None):
         top = str(g["importance"].idxmax())
         results = {"wave": int(wave), "top_attribute": top, "quadrants": quadrants}
         concentrate = [a for a in attrs if quadrants[a] == "Concentrate here"]
-        html = (f"<b>Wave {wave}</b> ({['before the 24-hour line', 'one year after', 'two years after'][wave - 1]}): "
-                f"most important <b>{top}</b><br>Concentrate here: {', '.join(concentrate) or 'none'}<br>"
-                f"phone_support: {quadrants['phone_support']}")
+        phone = quadrants["phone_support"]
+        html = (tr("<b>Wave {wave}</b> ({period}): most important <b>{top}</b>").format(
+                    wave=wave, period=periods[wave - 1], top=top)
+                + "<br>" + (tr("Concentrate here: {attributes}").format(attributes=comma.join(concentrate))
+                            if concentrate else tr("Concentrate here: none"))
+                + "<br>" + tr("phone_support: {quadrant}").format(quadrant=quadrant_names.get(phone, phone)))
         return results, html
 
-    return Explorer({"wave": int_slider("Survey wave", 1, 1, 3)}, draw)
+    return Explorer({"wave": int_slider(tr("Survey wave"), 1, 1, 3)}, draw)
 
 
 def break_even_explorer(setup_cost: float = 2.0e6, running_cost: float = 3.5e6, years: int = 2, book: int = 6_000,
@@ -705,7 +746,7 @@ def break_even_explorer(setup_cost: float = 2.0e6, running_cost: float = 3.5e6, 
     p = check_number("baseline", baseline, low=0, high=1, low_open=True, high_open=True)
     n_resp = check_positive_int("respondents", respondents)
     noise = 100 * 1.96 * float(np.sqrt(p * (1 - p) / n_resp))
-    labels = ["1 year's\nmargin", "lifetime\nvalue"]
+    labels = [tr("1 year's\nmargin"), tr("lifetime\nvalue")]
 
     def draw(ax, artists, margin, retention, discount_rate, running_cost_m):
         cost = setup + n_years * running_cost_m * 1e6
@@ -714,29 +755,34 @@ def break_even_explorer(setup_cost: float = 2.0e6, running_cost: float = 3.5e6, 
         points = 100 * customers / (n_years * n_book)
         if not artists:
             artists["band"] = ax.axvspan(0, noise, color="0.88", zorder=0)
-            ax.text(noise * 0.5, 1.45, "inside the noise\nof one wave", ha="center", fontsize=8, color="0.35")
+            ax.text(noise * 0.5, 1.45, tr("inside the noise\nof one wave"), ha="center", fontsize=8, color="0.35")
             artists["bars"] = ax.barh([0, 1], points, color=[plotting.PALETTE[0], plotting.PALETTE[1]], zorder=2)
             ax.set_yticks([0, 1], labels)
             ax.figure.subplots_adjust(left=0.16)
             ax.set_ylim(-0.6, 1.8)
-            plotting.label(ax, "Rise of count retention needed to break even", "Points a year", "Valuation")
+            plotting.label(ax, tr("Rise of count retention needed to break even"), tr("Points a year"), tr("Valuation"))
         for bar, width in zip(artists["bars"], points, strict=True):
             bar.set_width(width)
         ax.set_xlim(0, max(8.0, float(points.max()) * 1.1))
         results = {"cost": cost, "customers_margin": float(customers[0]), "customers_clv": float(customers[1]),
                    "points_margin": float(points[0]), "points_clv": float(points[1]), "noise_points": noise}
-        html = (f"Cost over {n_years} years: <b>USD {cost / 1e6:.1f} million</b>.<br>"
-                f"Break-even at one year's margin: {customers[0]:,.0f} extra customers, "
-                f"<b>{points[0]:.1f}</b> points a year.<br>"
-                f"Break-even at lifetime value (USD {values[1]:,.0f} each): {customers[1]:,.0f} extra customers, "
-                f"<b>{points[1]:.2f}</b> points a year.<br>One wave's 95% interval: &plusmn;{noise:.1f} points.")
+        html = (tr("Cost over {years} years: <b>USD {cost} million</b>.").format(years=n_years,
+                                                                                 cost=f"{cost / 1e6:.1f}")
+                + "<br>" + tr("Break-even at one year's margin: {customers} extra customers, <b>{points}</b> points "
+                              "a year.").format(customers=f"{customers[0]:,.0f}", points=f"{points[0]:.1f}")
+                + "<br>" + tr("Break-even at lifetime value (USD {value} each): {customers} extra customers, "
+                              "<b>{points}</b> points a year.").format(value=f"{values[1]:,.0f}",
+                                                                      customers=f"{customers[1]:,.0f}",
+                                                                      points=f"{points[1]:.2f}")
+                + "<br>" + tr("One wave's 95% interval: &plusmn;{noise} points.").format(noise=f"{noise:.1f}"))
         return results, html
 
     controls = {
-        "margin": float_slider("Margin per customer (USD)", float(margin), 5_000, 30_000, 1_000, ",.0f"),
-        "retention": float_slider("Retention r", float(retention), 0.80, 0.98, 0.01, ".2f"),
-        "discount_rate": float_slider("Discount rate d", float(discount_rate), 0.05, 0.20, 0.01, ".2f"),
-        "running_cost_m": float_slider("Running cost (USD m a year)", float(running_cost) / 1e6, 1.0, 6.0, 0.5, ".1f"),
+        "margin": float_slider(tr("Margin per customer (USD)"), float(margin), 5_000, 30_000, 1_000, ",.0f"),
+        "retention": float_slider(tr("Retention r"), float(retention), 0.80, 0.98, 0.01, ".2f"),
+        "discount_rate": float_slider(tr("Discount rate d"), float(discount_rate), 0.05, 0.20, 0.01, ".2f"),
+        "running_cost_m": float_slider(tr("Running cost (USD m a year)"), float(running_cost) / 1e6, 1.0, 6.0, 0.5,
+                                       ".1f"),
     }
     return Explorer(controls, draw)
 

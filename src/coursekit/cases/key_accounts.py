@@ -37,6 +37,7 @@ from scipy.special import expit
 from coursekit import plotting
 from coursekit._validate import check_frame, check_number, check_positive_int, check_scalar, check_seed
 from coursekit.data.sampling import allocate, scale_round, streams
+from coursekit.language import tr
 from coursekit.models import switching as _switching
 from coursekit.models.rfm import share_of_wallet
 from coursekit.models.roi import annuity_factor
@@ -932,8 +933,8 @@ def key_account_explorer(accounts=None):
             (artists["line"],) = ax.plot([0, 1], [0, 1], color=plotting.PALETTE[1], linestyle="--", linewidth=1)
             plotting.percent_axis(ax, "x")
             plotting.percent_axis(ax, "y")
-            plotting.label(ax, "Key accounts: share of wallet, last year vs this year",
-                           "Share of wallet 2022-23", "Share of wallet 2023-24")
+            plotting.label(ax, tr("Key accounts: share of wallet, last year vs this year"),
+                           tr("Share of wallet 2022-23"), tr("Share of wallet 2023-24"))
         artists["dots"].set_facecolors(colours)
         artists["rings"].set_offsets(np.column_stack([sow_prev[extreme], sow_last[extreme]]) if extreme.any()
                                      else np.empty((0, 2)))
@@ -944,14 +945,21 @@ def key_account_explorer(accounts=None):
         at_risk = float(revenue[flag].sum())
         both = ids[flag & extreme].tolist()
         results = {"flagged": flagged, "revenue_at_risk": at_risk, "flagged_and_extreme": both}
-        html = (f"Slipping (share of wallet down &ge; {sow_drop_pts:.0f} points): <b>{len(flagged)}</b> accounts, "
-                f"{money_text(at_risk)} k AUD of revenue at risk<br>"
-                f"Of them with extreme dissatisfaction (an item &le; {extreme_score}): {', '.join(both) or 'none'}")
+        if both:
+            extreme_text = tr("Of them with extreme dissatisfaction (an item &le; {score}): {accounts}").format(
+                score=extreme_score, accounts=", ".join(both))
+        else:
+            extreme_text = tr("Of them with extreme dissatisfaction (an item &le; {score}): none").format(
+                score=extreme_score)
+        html = (tr("Slipping (share of wallet down &ge; {points} points): <b>{accounts}</b> accounts, "
+                   "{revenue} k AUD of revenue at risk").format(points=f"{sow_drop_pts:.0f}", accounts=len(flagged),
+                                                                revenue=money_text(at_risk))
+                + "<br>" + extreme_text)
         return results, html
 
     controls = {
-        "sow_drop_pts": float_slider("Share-of-wallet drop (points)", 10.0, 0, 30, 1, ".0f"),
-        "extreme_score": int_slider("Extreme dissatisfaction: item <=", 2, 1, 4),
+        "sow_drop_pts": float_slider(tr("Share-of-wallet drop (points)"), 10.0, 0, 30, 1, ".0f"),
+        "extreme_score": int_slider(tr("Extreme dissatisfaction: item <="), 2, 1, 4),
     }
     return Explorer(controls, draw)
 

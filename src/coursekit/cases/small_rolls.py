@@ -31,6 +31,7 @@ import pandas as pd
 
 from coursekit import plotting
 from coursekit._validate import as_output, check_number, check_positive_int
+from coursekit.language import tr
 from coursekit.models import roi as _roi
 from coursekit.models.roi import annuity_factor
 from coursekit.plotting import money_text
@@ -75,9 +76,9 @@ class RuleQuality:
     def table(self) -> pd.DataFrame:
         """The confusion table: rows = truth (True, False), columns = rule (flagged, not flagged)."""
         return pd.DataFrame(
-            {"flagged": [self.true_positives, self.false_positives],
-             "not flagged": [self.false_negatives, self.true_negatives]},
-            index=pd.Index(["truly a request", "not a request"], name="truth"),
+            {tr("flagged"): [self.true_positives, self.false_positives],
+             tr("not flagged"): [self.false_negatives, self.true_negatives]},
+            index=pd.Index([tr("truly a request"), tr("not a request")], name=tr("truth")),
         )
 
 
@@ -336,14 +337,14 @@ def launch_explorer(registered=60, registration_rate=0.25, conversion=0.6, margi
         cash = -launch_cost + plan.annual_margin * months / 12
         low = -launch_cost + floor.annual_margin * months / 12
         if not artists:
-            (artists["plan"],) = ax.plot(months, cash, color=plotting.PALETTE[0], label="your assumptions")
+            (artists["plan"],) = ax.plot(months, cash, color=plotting.PALETTE[0], label=tr("your assumptions"))
             (artists["floor"],) = ax.plot(months, low, color=plotting.PALETTE[1], linestyle="--",
-                                          label="only the hotels that complained")
+                                          label=tr("only the hotels that complained"))
             ax.axhline(0, color="0.4", linewidth=1)
             (artists["payback"],) = ax.plot([], [], "o", color=plotting.PALETTE[0])
             plotting.money_axis(ax, "y", symbol="")
-            plotting.label(ax, "Small-roll line: cumulative net cash", "Months after launch",
-                           "Net cash (yuan)", legend=True)
+            plotting.label(ax, tr("Small-roll line: cumulative net cash"), tr("Months after launch"),
+                           tr("Net cash (yuan)"), legend=True)
             ax.legend(loc="upper left", fontsize=8)
         else:
             artists["plan"].set_ydata(cash)
@@ -355,18 +356,22 @@ def launch_explorer(registered=60, registration_rate=0.25, conversion=0.6, margi
         results = {"customers_with_need": plan.customers_with_need, "buyers": plan.buyers,
                    "annual_margin": plan.annual_margin, "payback_years": plan.payback_years,
                    "roi": plan.roi, "payback_years_if_only_complainers": floor.payback_years}
-        html = (f"Hotels with the need: <b>{plan.customers_with_need:,.0f}</b> "
-                f"({registered} asked, 1 in {1 / registration_rate:.1f} asks); buyers {plan.buyers:,.0f}<br>"
-                f"Margin {money_text(plan.annual_margin)} yuan a year; payback <b>{pb:.1f} months</b>; "
-                f"{years}-year ROI {plan.roi:.0%}<br>"
-                f"If only the complainers buy: payback {floor.payback_years * 12:.1f} months")
+        html = "<br>".join([
+            tr("Hotels with the need: <b>{hotels}</b> ({asked} asked, 1 in {ratio} asks); buyers {buyers}").format(
+                hotels=f"{plan.customers_with_need:,.0f}", asked=registered, ratio=f"{1 / registration_rate:.1f}",
+                buyers=f"{plan.buyers:,.0f}"),
+            tr("Margin {margin} yuan a year; payback <b>{months} months</b>; {years}-year ROI {roi}").format(
+                margin=money_text(plan.annual_margin), months=f"{pb:.1f}", years=years, roi=f"{plan.roi:.0%}"),
+            tr("If only the complainers buy: payback {months} months").format(
+                months=f"{floor.payback_years * 12:.1f}"),
+        ])
         return results, html
 
     controls = {
-        "registration_rate": float_slider("Share of hotels that ask", registration_rate, 0.04, 1.0, 0.01),
-        "conversion": float_slider("Share who buy", conversion, 0.1, 1.0, 0.05),
-        "margin_per_buyer": float_slider("Margin per hotel (yuan/yr)", margin_per_buyer, 200, 3000, 1, ".0f"),
-        "launch_cost": float_slider("Launch cost (yuan)", launch_cost, 20_000, 300_000, 5_000, ".0f"),
+        "registration_rate": float_slider(tr("Share of hotels that ask"), registration_rate, 0.04, 1.0, 0.01),
+        "conversion": float_slider(tr("Share who buy"), conversion, 0.1, 1.0, 0.05),
+        "margin_per_buyer": float_slider(tr("Margin per hotel (yuan/yr)"), margin_per_buyer, 200, 3000, 1, ".0f"),
+        "launch_cost": float_slider(tr("Launch cost (yuan)"), launch_cost, 20_000, 300_000, 5_000, ".0f"),
     }
     return Explorer(controls, draw)
 

@@ -9,9 +9,10 @@ Sub-commands::
     coursekit bench [--output FILE]    measure the performance budgets
     coursekit grade NOTEBOOK SUBMISSIONS [--out DIR] [--jobs N] [--timeout S]
                                        grade a class's submissions (folder or zip)
-    coursekit translate update|check|build [NOTEBOOK ...]
+    coursekit translate update|check|build [NOTEBOOK|DOCUMENT ...]
                                        the Chinese edition: update the catalogues from the English
-                                       source, list what blocks a build, build (and execute) it
+                                       source, list what blocks a build, build (and execute) it;
+                                       documents: docs/teachers/*.md, datasets/cards/*.md
 
 ``release``, ``generate`` and ``grade`` are teacher commands: they need nbgrader, which
 a student install leaves out (``pip install -e '.[teacher]'`` adds it).
@@ -60,7 +61,7 @@ def main(argv=None) -> int:
     grading.add_arguments(gr)
     tr = sub.add_parser("translate", help="the Chinese edition: update catalogues, check them, build the notebooks")
     tr.add_argument("action", choices=["update", "check", "build"])
-    tr.add_argument("notebooks", nargs="*", help="English teacher notebooks; default: every one")
+    tr.add_argument("notebooks", nargs="*", help="English teacher notebooks or documents (docs/teachers, datasets/cards); default: every one")
     tr.add_argument("--drop-obsolete", action="store_true", help="update: remove entries whose English is gone")
     args = parser.parse_args(argv)
 
@@ -116,7 +117,11 @@ def _translate(action: str, paths, *, drop_obsolete: bool = False) -> int:
         for line in problems[:50]:
             print("  " + line)
         failed += bool(problems)
-    for path in targets:
+    documents = [p for p in targets if p.suffix == ".md"]
+    if not paths:
+        documents = translation.document_paths(root)
+    failed += _translate_documents(action, documents, root, drop_obsolete=drop_obsolete)
+    for path in (p for p in targets if p.suffix != ".md"):
         name = path.relative_to(root) if path.is_relative_to(root) else path
         if action == "update":
             po, counts = translation.update_catalogue(path, root, drop_obsolete=drop_obsolete)
@@ -138,6 +143,32 @@ def _translate(action: str, paths, *, drop_obsolete: bool = False) -> int:
             _, seconds = notebooks.execute(out)
             print(f"built and executed {out.relative_to(root)} in {seconds:.1f} s")
     return 1 if failed else 0
+
+
+def _translate_documents(action: str, documents, root: Path, *, drop_obsolete: bool = False) -> int:
+    """``coursekit translate`` for the Markdown documents (the teacher's guide, the data cards)."""
+    failed = 0
+    for path in documents:
+        name = path.relative_to(root) if path.is_relative_to(root) else path
+        if action == "update":
+            po, counts = translation.update_document_catalogue(path, root, drop_obsolete=drop_obsolete)
+            print(f"{po.relative_to(root)}: {counts['units']} units, {counts['new']} new, {counts['fuzzy']} fuzzy, "
+                  f"{counts['obsolete']} obsolete")
+        elif action == "check":
+            problems = translation.document_problems(path, root)
+            print(f"{name}: " + ("ready" if not problems else f"{len(problems)} problems"))
+            for line in problems[:50]:
+                print("  " + line)
+            failed += bool(problems)
+        else:
+            try:
+                out = translation.build_document(path, root)
+            except ValueError as exc:
+                print(f"{name}: not built: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            print(f"built {out.relative_to(root)}")
+    return failed
 
 
 if __name__ == "__main__":

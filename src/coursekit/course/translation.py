@@ -61,6 +61,12 @@ __all__ = [
     "update_catalogue",
     "catalogue_problems",
     "placeholder_problems",
+    "DOCUMENT_FOLDERS",
+    "document_paths",
+    "update_document_catalogue",
+    "document_problems",
+    "build_document",
+    "metadata_texts",
     "translation_table",
     "translate_source",
     "build_notebook",
@@ -301,10 +307,19 @@ def _context(cell) -> str | None:
     return "code" if cell.cell_type == "code" else None
 
 
+def metadata_texts(nb) -> list[str]:
+    """The notebook's texts kept in its metadata, which the case index and JupyterLab's tab show: its
+    ``title``, and ``coursekit``'s ``title`` and ``skills`` (cases).  Their context is ``"metadata"``."""
+    meta = nb.metadata.get("coursekit") or {}
+    texts = [nb.metadata.get("title"), meta.get("title"), *meta.get("skills", [])]
+    return [t for t in texts if isinstance(t, str) and _is_text(t)]
+
+
 def notebook_units(nb) -> list[tuple[str, str | None, str]]:
-    """Every unit of a notebook in order, as ``(cell id, context, text)``."""
-    return [(cell.get("id", str(k)), _context(cell), seg.text) for k, cell in enumerate(nb.cells)
-            for seg in _cell_segments(cell) if seg.unit]
+    """Every unit of a notebook in order, as ``(cell id, context, text)``; the metadata's last."""
+    units = [(cell.get("id", str(k)), _context(cell), seg.text) for k, cell in enumerate(nb.cells)
+             for seg in _cell_segments(cell) if seg.unit]
+    return units + [("metadata", "metadata", text) for text in metadata_texts(nb)]
 
 
 # ---------------------------------------------------------------------------------------------- catalogue
@@ -459,6 +474,115 @@ def update_catalogue(notebook: Path, root: Path, *, drop_obsolete: bool = False)
     units = notebook_units(nbformat.read(notebook, as_version=4))
     path = catalogue_path(notebook, root)
     return path, _merge(path, units, f"{notebook.parent.name}/{notebook.stem}", drop_obsolete=drop_obsolete)
+
+
+# ---------------------------------------------------------------------------------------------- documents
+
+#: The Markdown documents of the Chinese edition, by folder: a teacher's-guide page is translated whole,
+#: a data card's description (its title and first section, what the data represent); the card's
+#: file-by-file and column-by-column reference stays in the English card, which the Chinese one links.
+DOCUMENT_FOLDERS = {"docs/teachers": "whole", "datasets/cards": "description"}
+#: The sub-folder that holds a folder's Chinese documents: ``docs/teachers/zh-CN/README.md``.
+DOCUMENT_EDITION = "zh-CN"
+_CARD_FOOTER = ("\n---\n\n本数据卡只翻译了数据的说明。文件、列、生成方式和已知局限的完整说明见英文数据卡 "
+                "[`{name}`]({name})。\n")
+
+
+def document_paths(root: Path) -> list[Path]:
+    """Every English document of :data:`DOCUMENT_FOLDERS` under ``root``."""
+    return [path for folder in DOCUMENT_FOLDERS for path in sorted((Path(root) / folder).glob("*.md"))]
+
+
+def _document_kind(path: Path, root: Path) -> str:
+    folder = Path(path).parent.resolve().relative_to(Path(root).resolve()).as_posix()
+    if folder not in DOCUMENT_FOLDERS:
+        raise ValueError(f"a document must be in one of {', '.join(DOCUMENT_FOLDERS)}, got {path}")
+    return DOCUMENT_FOLDERS[folder]
+
+
+def document_source(path: Path, root: Path) -> str:
+    """The part of a document that is translated: all of it, or a data card's text before its second
+    ``## `` heading."""
+    text = Path(path).read_text(encoding="utf-8")
+    if _document_kind(path, root) == "description":
+        headings = [m.start() for m in re.finditer(r"^## ", text, flags=re.M)]
+        if len(headings) >= 2:
+            text = text[:headings[1]].rstrip("\n") + "\n"
+    return text
+
+
+def document_units(path: Path, root: Path) -> list[tuple[str, str | None, str]]:
+    """The units of a document, as ``(file name, None, text)``."""
+    return [(Path(path).name, None, seg.text) for seg in markdown_segments(document_source(path, root)) if seg.unit]
+
+
+def document_catalogue_path(path: Path, root: Path) -> Path:
+    """``locale/zh_CN/<folder>/<stem>.po`` for the document ``<folder>/<stem>.md``."""
+    folder = Path(path).parent.resolve().relative_to(Path(root).resolve())
+    return Path(root) / "locale" / LANGUAGE / folder / (Path(path).stem + ".po")
+
+
+def document_edition_path(path: Path, root: Path) -> Path:
+    """``<folder>/zh-CN/<name>``: where the Chinese document is built."""
+    _document_kind(path, root)
+    return Path(path).parent / DOCUMENT_EDITION / Path(path).name
+
+
+def update_document_catalogue(path: Path, root: Path, *, drop_obsolete: bool = False) -> tuple[Path, dict]:
+    """:func:`update_catalogue` for a Markdown document."""
+    po_path = document_catalogue_path(path, root)
+    project = po_path.relative_to(Path(root) / "locale" / LANGUAGE).with_suffix("").as_posix()
+    return po_path, _merge(po_path, document_units(path, root), project, drop_obsolete=drop_obsolete)
+
+
+def document_problems(path: Path, root: Path) -> list[str]:
+    """:func:`catalogue_problems` for a Markdown document."""
+    units = {(ctx, text) for _, ctx, text in document_units(path, root)}
+    return _po_problems(document_catalogue_path(path, root), units, root)
+
+
+def translate_document(path: Path, root: Path) -> str:
+    """The Chinese text of a document from its catalogue (untranslated units stay English)."""
+    po = polib.pofile(str(document_catalogue_path(path, root)), wrapwidth=0)
+    table = translation_table(po)
+    text = "".join(table.get((None, s.text), s.text) if s.unit else s.text
+                   for s in markdown_segments(document_source(path, root)))
+    if _document_kind(path, root) == "description":
+        text += _CARD_FOOTER.format(name=Path(path).name)
+    return _relink(text, Path(path), root)
+
+
+def _relink(text: str, path: Path, root: Path) -> str:
+    """Point the relative links of a document at the right files from its ``zh-CN/`` folder: a
+    teacher's-guide page linked as it is (``semester.md`` is the Chinese page beside it), any other
+    target one folder up (``../cdnow.md``, the full English card; ``../../solutions/…``)."""
+    whole = _document_kind(path, root) == "whole"       # a card's Chinese edition is only its description
+    translated = {p.name for p in document_paths(root) if p.parent == path.parent} if whole else set()
+
+    def fix(match):
+        target = match[1]
+        if re.match(r"[a-z]+:|#|/", target) or target.split("#")[0] in translated:
+            return match[0]
+        return f"](../{target})"
+    return re.sub(r"\]\(([^)\s]+)\)", fix, text)
+
+
+def build_document(path: Path, root: Path, *, check: bool = True) -> Path:
+    """Write the Chinese edition of a Markdown document to :func:`document_edition_path`.
+
+    Raises
+    ------
+    ValueError
+        If ``check`` and :func:`document_problems` finds anything.
+    """
+    if check:
+        problems = document_problems(path, root)
+        if problems:
+            raise ValueError(f"{Path(path).name}: the catalogue is not ready:\n" + "\n".join(problems[:20]))
+    out = document_edition_path(path, root)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(translate_document(path, root), encoding="utf-8")
+    return out
 
 
 def package_units(package: Path) -> list[tuple[str, str]]:
@@ -665,9 +789,14 @@ def build_notebook(notebook: Path, root: Path, *, check: bool = True) -> Path:
                 raise ValueError(f"{notebook.name}, cell {cell.get('id')}: the translation changes the code: {diff}")
             cell.outputs, cell.execution_count = [], None
     nb.metadata["language"] = "zh-CN"
-    title = nb.metadata.get("title")
-    if title:
-        nb.metadata["title"] = table.get((None, title), title)
+    if nb.metadata.get("title"):
+        nb.metadata["title"] = table.get(("metadata", nb.metadata["title"]), nb.metadata["title"])
+    meta = nb.metadata.get("coursekit")
+    if meta:
+        if meta.get("title"):
+            meta["title"] = table.get(("metadata", meta["title"]), meta["title"])
+        if meta.get("skills"):
+            meta["skills"] = [table.get(("metadata", t), t) for t in meta["skills"]]
     out = edition_path(notebook, root)
     out.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out)

@@ -11,6 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from coursekit import plotting
+from coursekit.language import tr
 
 __all__ = ["Explorer", "float_slider", "int_slider"]
 
@@ -136,7 +137,7 @@ class Explorer:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         data["image/png"] = base64.b64encode(self.static_png()).decode("ascii")
-        data["text/plain"] = "An explorer: run the notebook in JupyterLab to move its sliders."
+        data["text/plain"] = tr("An explorer: run the notebook in JupyterLab to move its sliders.")
         return bundle
 
 

@@ -27,6 +27,7 @@ import numpy as np
 
 from coursekit import plotting
 from coursekit.data import complaints as _data
+from coursekit.language import tr
 from coursekit.models import care
 from coursekit.widgets._core import Explorer, float_slider, int_slider
 
@@ -62,18 +63,18 @@ def _draw_response(ax, artists, threshold_hours, quick_share_pct, cost_per_quick
     if not artists:
         # Text is most of the rendering time: keep the legend short and explain the markers in the summary.
         artists["band"] = ax.fill_between(_GRID, low, high, color=plotting.PALETTE[0], alpha=0.2,
-                                          label="95% limits")
-        (artists["curve"],) = ax.plot(_GRID, curve, color=plotting.PALETTE[0], label="stay rate")
+                                          label=tr("95% limits"))
+        (artists["curve"],) = ax.plot(_GRID, curve, color=plotting.PALETTE[0], label=tr("stay rate"))
         artists["claim"] = ax.axhline(_data.QUICK_RESPONSE_CLAIM, color="0.5", linestyle=":",
-                                      label="claimed 70%")
+                                      label=tr("claimed 70%"))
         (artists["today"],) = ax.plot([today_share], [today_rate], "o", color=plotting.PALETTE[1])
         (artists["target"],) = ax.plot([target], [rate], "s", color=plotting.PALETTE[2], markersize=8)
         plotting.percent_axis(ax, "x")
         plotting.percent_axis(ax, "y")
         ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
         ax.set_yticks([0, 0.25, 0.5, 0.75, 1])
-        plotting.label(ax, "Answer faster, keep more complainers?",
-                       "Share of complaints answered quickly", "Complainers who stayed")
+        plotting.label(ax, tr("Answer faster, keep more complainers?"),
+                       tr("Share of complaints answered quickly"), tr("Complainers who stayed"))
         ax.legend(loc="lower right", fontsize=8)
         # The economics of the target, on the picture: the cost and margin sliders move it.
         artists["money"] = ax.text(0.02, 0.97, "", transform=ax.transAxes, ha="left", va="top", fontsize=9,
@@ -90,12 +91,16 @@ def _draw_response(ax, artists, threshold_hours, quick_share_pct, cost_per_quick
     results = {"complaints": n, "threshold_hours": float(threshold_hours), "today_share": float(today_share),
                "quick_stay_rate": float(r_q), "slow_stay_rate": float(r_s), "stay_rate": float(rate),
                "kept": float(kept), "extra_kept": float(extra)}
-    head = (f"{_DOT.format(plotting.PALETTE[1], '&#9679;')} <b>Today</b>: {int(quick['complaints']):,} of {n:,} "
-            f"complaints ({today_share:.1%}) answered within {threshold_hours:g} h; {r_q:.1%} of them stayed, "
-            f"against {r_s:.1%} of the slower ones.<br>"
-            f"{_DOT.format(plotting.PALETTE[2], '&#9632;')} <b>Target</b>: {target:.0%} answered quickly: "
-            f"stay rate {rate:.1%}, "
-            f"<b>{kept:,.0f}</b> complainers kept ({extra:+,.0f} on today).<br>")
+    head = (_DOT.format(plotting.PALETTE[1], "&#9679;") + " "
+            + tr("<b>Today</b>: {quick} of {n} complaints ({share}) answered within {hours} h; {quick_rate} of them "
+                 "stayed, against {slow_rate} of the slower ones.").format(
+                quick=f"{int(quick['complaints']):,}", n=f"{n:,}", share=f"{today_share:.1%}",
+                hours=f"{threshold_hours:g}", quick_rate=f"{r_q:.1%}", slow_rate=f"{r_s:.1%}")
+            + "<br>" + _DOT.format(plotting.PALETTE[2], "&#9632;") + " "
+            + tr("<b>Target</b>: {target} answered quickly: stay rate {rate}, <b>{kept}</b> complainers kept "
+                 "({extra} on today).").format(
+                target=f"{target:.0%}", rate=f"{rate:.1%}", kept=f"{kept:,.0f}", extra=f"{extra:+,.0f}")
+            + "<br>")
     moved = n * (target - today_share)
     if moved > 0 and r_q >= r_s:
         plan = care.care_plan_cost(
@@ -108,20 +113,21 @@ def _draw_response(ax, artists, threshold_hours, quick_share_pct, cost_per_quick
                        net_value=float(plan["net_value"]))
         per = plan["cost_per_extra_retained"]
         net = plotting.money_text(plan["net_value"])
-        money = (f"Target {target:.0%}: cost USD {plan['cost']:,.0f}\n"
-                 f"margin of the extra kept USD {plan['retained_margin']:,.0f}\nnet value USD {net}")
+        money = tr("Target {target}: cost USD {cost}\nmargin of the extra kept USD {margin}\nnet value USD {net}").format(
+            target=f"{target:.0%}", cost=f"{plan['cost']:,.0f}", margin=f"{plan['retained_margin']:,.0f}", net=net)
         if np.isfinite(per):
-            tail = (f"Speeding up {moved:,.0f} answers costs USD {plan['cost']:,.0f}: "
-                    f"<b>USD {per:,.0f}</b> per extra customer kept; net value USD {net}.")
+            tail = tr("Speeding up {moved} answers costs USD {cost}: <b>USD {per}</b> per extra customer kept; "
+                      "net value USD {net}.").format(moved=f"{moved:,.0f}", cost=f"{plan['cost']:,.0f}",
+                                                     per=f"{per:,.0f}", net=net)
         else:
-            tail = (f"Speeding up {moved:,.0f} answers costs USD {plan['cost']:,.0f} "
-                    f"and keeps <b>no</b> extra customer: quick and slow answers keep the same share.")
+            tail = tr("Speeding up {moved} answers costs USD {cost} and keeps <b>no</b> extra customer: quick and "
+                      "slow answers keep the same share.").format(moved=f"{moved:,.0f}", cost=f"{plan['cost']:,.0f}")
     elif moved > 0:
-        money = "Quick answers keep fewer customers:\nspeeding up does not pay"
-        tail = "Here the quick answers keep <b>fewer</b> customers than the slow ones: speeding up does not pay."
+        money = tr("Quick answers keep fewer customers:\nspeeding up does not pay")
+        tail = tr("Here the quick answers keep <b>fewer</b> customers than the slow ones: speeding up does not pay.")
     else:
-        money = "Target at or below today's share:\nnothing to pay for (cost and margin unused)"
-        tail = "The target is at or below today's share: nothing to speed up."
+        money = tr("Target at or below today's share:\nnothing to pay for (cost and margin unused)")
+        tail = tr("The target is at or below today's share: nothing to speed up.")
     artists["money"].set_text(money)
     return results, head + tail
 
@@ -169,10 +175,10 @@ def response_explorer(threshold_hours=4, quick_share_pct=50, cost_per_quick=20.0
     """
     log = _data.load_complaints() if log is None else log
     controls = {
-        "threshold_hours": int_slider("Quick means within (h)", threshold_hours, 1, 24),
-        "quick_share_pct": int_slider("Target quick share (%)", quick_share_pct, 0, 100),
-        "cost_per_quick": float_slider("Extra cost per quick answer (USD)", cost_per_quick, 0, 200, 5, ".0f"),
-        "margin": float_slider("Margin per customer kept (USD)", margin, 0, 2000, 50, ".0f"),
+        "threshold_hours": int_slider(tr("Quick means within (h)"), threshold_hours, 1, 24),
+        "quick_share_pct": int_slider(tr("Target quick share (%)"), quick_share_pct, 0, 100),
+        "cost_per_quick": float_slider(tr("Extra cost per quick answer (USD)"), cost_per_quick, 0, 200, 5, ".0f"),
+        "margin": float_slider(tr("Margin per customer kept (USD)"), margin, 0, 2000, 50, ".0f"),
     }
     return Explorer(controls, partial(_draw_response, log=log))
 
@@ -191,6 +197,20 @@ CARE_PLAN_EXAMPLE = {
 }
 
 _TIERS = tuple(CARE_PLAN_EXAMPLE)
+
+
+def _tier_names(capital: bool = False) -> dict[str, str]:
+    """The tiers' names in the current language, as written in a sentence or (``capital``) at its start."""
+    if capital:
+        return {"gold": tr("Gold"), "silver": tr("Silver"), "ordinary": tr("Ordinary")}
+    return {"gold": tr("gold"), "silver": tr("silver"), "ordinary": tr("ordinary")}
+
+
+def _action_text(action: str) -> str:
+    """A care action of :data:`coursekit.models.care.CARE_ACTIONS` in the current language."""
+    names = {"an annual trip": tr("an annual trip"), "holiday gifts": tr("holiday gifts"),
+             "greeting cards and SMS": tr("greeting cards and SMS")}
+    return names.get(action, action)
 
 
 def _plan(values):
@@ -213,10 +233,11 @@ def _draw_care(ax, artists, **values):
     x = np.arange(len(_TIERS))
     if not artists:
         artists["bars"] = ax.bar(x, payback, width=0.6, color=[plotting.PALETTE[i] for i in (3, 5, 2)])
-        artists["even"] = ax.axhline(1.0, color=plotting.PALETTE[1], linestyle="--", label="break-even")
-        ax.set_xticks(x, list(_TIERS))
-        plotting.label(ax, "Tiered care: margin kept per USD 1 of care", "Customer tier",
-                       "Margin kept / cost of care", legend=True)
+        artists["even"] = ax.axhline(1.0, color=plotting.PALETTE[1], linestyle="--", label=tr("break-even"))
+        names = _tier_names()
+        ax.set_xticks(x, [names.get(tier, tier) for tier in _TIERS])
+        plotting.label(ax, tr("Tiered care: margin kept per USD 1 of care"), tr("Customer tier"),
+                       tr("Margin kept / cost of care"), legend=True)
     else:
         for bar, height in zip(artists["bars"], payback):
             bar.set_height(height)
@@ -226,17 +247,23 @@ def _draw_care(ax, artists, **values):
                "extra_retained": float(table.loc["total", "extra_retained"]),
                "cost_per_extra_retained": float(table.loc["total", "cost_per_extra_retained"])}
     rows = []
+    names = _tier_names()
     for tier in _TIERS:
         row = table.loc[tier]
         per = row["cost_per_extra_retained"]
         per_text = f"USD {per:,.0f}" if np.isfinite(per) else "—"
-        rows.append(f"<b>{tier}</b> ({CARE_PLAN_EXAMPLE[tier]['action']}): {row['extra_retained']:,.0f} extra kept, {per_text} each, "
-                    f"net {'USD ' + plotting.money_text(row['net_value'])} (break-even cost USD {row['break_even_cost_per_customer']:,.2f})")
+        rows.append(tr("<b>{tier}</b> ({action}): {extra} extra kept, {per} each, net USD {net} "
+                       "(break-even cost USD {break_even})").format(
+            tier=names.get(tier, tier), action=_action_text(CARE_PLAN_EXAMPLE[tier]["action"]),
+            extra=f"{row['extra_retained']:,.0f}", per=per_text, net=plotting.money_text(row["net_value"]),
+            break_even=f"{row['break_even_cost_per_customer']:,.2f}"))
     total = table.loc["total"]
     per = total["cost_per_extra_retained"]
     per_text = f"USD {per:,.0f}" if np.isfinite(per) else "—"
-    html = "<br>".join(rows) + (f"<br><b>Plan</b>: cost USD {total['cost']:,.0f}, {total['extra_retained']:,.0f} extra kept "
-                                f"({per_text} each), net value <b>{'USD ' + plotting.money_text(total['net_value'])}</b>")
+    html = "<br>".join(rows) + "<br>" + tr(
+        "<b>Plan</b>: cost USD {cost}, {extra} extra kept ({per} each), net value <b>USD {net}</b>").format(
+        cost=f"{total['cost']:,.0f}", extra=f"{total['extra_retained']:,.0f}", per=per_text,
+        net=plotting.money_text(total["net_value"]))
     return results, html
 
 
@@ -264,15 +291,16 @@ def care_plan_explorer() -> Explorer:
     1.5
     """
     controls = {}
+    names = _tier_names(capital=True)
     limits = {"gold": (0, 3000, 50), "silver": (0, 300, 5), "ordinary": (0, 10, 0.5)}
     for tier in _TIERS:
         base = CARE_PLAN_EXAMPLE[tier]
         lo, hi, step = limits[tier]
-        controls[f"{tier}_cost"] = float_slider(f"{tier.capitalize()}: care USD / customer", base["cost_per_customer"],
-                                                lo, hi, step, ".1f" if step < 1 else ".0f")
+        controls[f"{tier}_cost"] = float_slider(tr("{tier}: care USD / customer").format(tier=names[tier]),
+                                                base["cost_per_customer"], lo, hi, step, ".1f" if step < 1 else ".0f")
         lift = 100 * (base["retention_with"] - base["retention_without"])
-        controls[f"{tier}_lift"] = float_slider(f"{tier.capitalize()}: retention lift (pts)", round(lift, 1),
-                                                0, 20, 0.5, ".1f")
+        controls[f"{tier}_lift"] = float_slider(tr("{tier}: retention lift (pts)").format(tier=names[tier]),
+                                                round(lift, 1), 0, 20, 0.5, ".1f")
     return Explorer(controls, _draw_care)
 
 

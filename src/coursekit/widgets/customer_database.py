@@ -54,6 +54,7 @@ from coursekit import crm, plotting
 from coursekit._validate import check_date, check_number
 from coursekit.crm.schema import REFERENCE_DATE
 from coursekit.data.crm_answers import load_crm_identity, load_crm_people
+from coursekit.language import tr
 from coursekit.models import purchases as _purchases
 from coursekit.widgets._core import Explorer
 from coursekit.widgets._core import float_slider as _float_slider
@@ -150,20 +151,20 @@ def _matching_draw(data):
         quality = crm.match_quality(labels, truth)
         customers = int(labels.max()) + 1
         if not artists:
-            (p_line,) = ax.plot(grid, data["precision"], color=plotting.PALETTE[0], label="precision",
+            (p_line,) = ax.plot(grid, data["precision"], color=plotting.PALETTE[0], label=tr("precision"),
                                 drawstyle="steps-pre")
-            (r_line,) = ax.plot(grid, data["recall"], color=plotting.PALETTE[1], label="recall",
+            (r_line,) = ax.plot(grid, data["recall"], color=plotting.PALETTE[1], label=tr("recall"),
                                 drawstyle="steps-pre")
             artists["cut"] = ax.axvline(threshold, color="0.3", linestyle="--", linewidth=1.2,
-                                        label="threshold")
+                                        label=tr("threshold"))
             (artists["dots"],) = ax.plot([threshold, threshold], [0, 0], "o", color="0.2", markersize=5)
             ax.set_xlim(grid[0], grid[-1])
             ax.set_ylim(0, 1.05)
             ax.xaxis.set_major_locator(MultipleLocator(4))
             ax.yaxis.set_major_locator(MultipleLocator(0.25))
             plotting.percent_axis(ax)
-            plotting.label(ax, "Matching threshold: pairwise precision and recall",
-                           "Threshold (score points)", "Precision / recall")
+            plotting.label(ax, tr("Matching threshold: pairwise precision and recall"),
+                           tr("Threshold (score points)"), tr("Precision / recall"))
             ax.legend(handles=[p_line, r_line], loc="lower left", fontsize=9)
         artists["cut"].set_xdata([threshold, threshold])
         artists["dots"].set_data([threshold, threshold], [quality.precision, quality.recall])
@@ -183,15 +184,17 @@ def _matching_draw(data):
             "missed_pairs": quality.false_negatives,
             "labels": labels,
         }
-        precision = "n/a (no pair linked)" if np.isnan(quality.precision) else f"{quality.precision:.2%}"
+        precision = tr("n/a (no pair linked)") if np.isnan(quality.precision) else f"{quality.precision:.2%}"
         html = (
-            f"{n:,} records; blocking compares {score.size:,} candidate pairs instead of all "
-            f"{results['all_pairs']:,}.<br>"
-            f"At threshold <b>{threshold:g}</b>: {linked:,} pairs linked &rarr; <b>{customers:,} customers</b> "
-            f"(answer file: {n_people:,} people).<br>"
-            f"Pairwise precision <b>{precision}</b> ({quality.false_positives:,} pairs of different "
-            f"people merged); recall <b>{quality.recall:.2%}</b> ({quality.false_negatives:,} pairs of the same "
-            f"person left apart)."
+            tr("{records} records; blocking compares {candidates} candidate pairs instead of all {all}.").format(
+                records=f"{n:,}", candidates=f"{score.size:,}", all=f"{results['all_pairs']:,}")
+            + "<br>" + tr("At threshold <b>{threshold}</b>: {linked} pairs linked &rarr; <b>{customers} customers</b> "
+                          "(answer file: {people} people).").format(
+                threshold=f"{threshold:g}", linked=f"{linked:,}", customers=f"{customers:,}", people=f"{n_people:,}")
+            + "<br>" + tr("Pairwise precision <b>{precision}</b> ({false} pairs of different people merged); "
+                          "recall <b>{recall}</b> ({missed} pairs of the same person left apart).").format(
+                precision=precision, false=f"{quality.false_positives:,}", recall=f"{quality.recall:.2%}",
+                missed=f"{quality.false_negatives:,}")
         )
         return results, html
 
@@ -265,7 +268,7 @@ def matching_explorer(contacts=None, truth=None, threshold=crm.THRESHOLD) -> Exp
         cache[k] = _quality(_labels(data["n"], data["left"][links], data["right"][links]), data["person"], data["n_people"])
     curves = np.array([cache[k] for k in n_linked], dtype=float)
     data["precision"], data["recall"], data["customers"] = curves[:, 0], curves[:, 1], curves[:, 2]
-    controls = {"threshold": _float_slider("Match threshold (points)", threshold, lo, hi, step, ".1f")}
+    controls = {"threshold": _float_slider(tr("Match threshold (points)"), threshold, lo, hi, step, ".1f")}
     return Explorer(controls, _matching_draw(data))
 
 
@@ -308,13 +311,13 @@ def _early_warning_draw(data):
             }
         if not artists:
             ax.scatter(cycle[~churned], silent[~churned], s=7, alpha=0.45, color=plotting.PALETTE[0],
-                       linewidths=0, label="still buying")
+                       linewidths=0, label=tr("still buying"))
             ax.scatter(cycle[churned], silent[churned], s=7, alpha=0.6, color=plotting.PALETTE[1],
-                       linewidths=0, label="churned")
+                       linewidths=0, label=tr("churned"))
             (artists["own"],) = ax.plot(x_line, tolerance * x_line, color="0.15", linestyle="--", linewidth=1.5,
-                                        label="own-cycle rule")
+                                        label=tr("own-cycle rule"))
             artists["fixed"] = ax.axhline(cutoff_days, color=plotting.PALETTE[2], linestyle="-.", linewidth=1.5,
-                                          label="fixed cut-off")
+                                          label=tr("fixed cut-off"))
             ax.set_xscale("log")
             ax.set_yscale("log")
             # Few fixed ticks and no minor labels: a log axis otherwise labels every minor tick.
@@ -325,8 +328,9 @@ def _early_warning_draw(data):
                 axis.set_minor_formatter(NullFormatter())
             ax.set_xlim(*x_line)
             ax.set_ylim(data["y_lo"], data["y_hi"])
-            plotting.label(ax, "Churn early warning: silence against own purchase cycle",
-                           "Own purchase cycle (median gap, days)", f"Days since last purchase at {as_of.date()}")
+            plotting.label(ax, tr("Churn early warning: silence against own purchase cycle"),
+                           tr("Own purchase cycle (median gap, days)"),
+                           tr("Days since last purchase at {date}").format(date=f"{as_of.date()}"))
             ax.legend(loc="lower right", fontsize=8, markerscale=2)
         artists["own"].set_ydata(tolerance * x_line)
         artists["fixed"].set_ydata([cutoff_days, cutoff_days])
@@ -353,17 +357,21 @@ def _early_warning_draw(data):
         }
 
         def line(label, r):
-            text = (f"<b>{label}</b>: {r['flagged']:,} flagged, catches <b>{r['caught']:,}</b> of {n_churners:,} "
-                    f"churners ({r['recall']:.0%}); {r['false_alarms']:,} false alarms")
+            text = tr("<b>{rule}</b>: {flagged} flagged, catches <b>{caught}</b> of {churners} churners ({recall}); "
+                      "{false_alarms} false alarms").format(
+                rule=label, flagged=f"{r['flagged']:,}", caught=f"{r['caught']:,}", churners=f"{n_churners:,}",
+                recall=f"{r['recall']:.0%}", false_alarms=f"{r['false_alarms']:,}")
             if r["caught"]:
-                text += f"; alarm {r['alarm_after_days']:.0f} days after the last purchase (median)"
+                text += tr("; alarm {days} days after the last purchase (median)").format(
+                    days=f"{r['alarm_after_days']:.0f}")
             return text
 
         html = (
-            f"{len(known):,} customers with a purchase cycle on {as_of.date()} "
-            f"({data['not_judged']:,} with too few purchases to judge).<br>"
-            + line(f"Silent &gt; {tolerance:g} &times; own cycle", own) + "<br>"
-            + line(f"Silent &gt; {cutoff_days:g} days", fix)
+            tr("{customers} customers with a purchase cycle on {date} ({not_judged} with too few purchases "
+               "to judge).").format(customers=f"{len(known):,}", date=f"{as_of.date()}",
+                                    not_judged=f"{data['not_judged']:,}")
+            + "<br>" + line(tr("Silent &gt; {tolerance} &times; own cycle").format(tolerance=f"{tolerance:g}"), own)
+            + "<br>" + line(tr("Silent &gt; {days} days").format(days=f"{cutoff_days:g}"), fix)
         )
         return results, html
 
@@ -441,8 +449,8 @@ def early_warning_explorer(cycles=None, churned=None, as_of=REFERENCE_DATE, tole
         "y_hi": 1.25 * max(float(silent.max()), 400.0),
     }
     controls = {
-        "tolerance": _float_slider("Tolerance (own cycles)", float(tolerance), 0.5, 8.0, 0.1, ".1f"),
-        "cutoff_days": _int_slider("Fixed cut-off (days)", int(cutoff_days), 5, 400, 5),
+        "tolerance": _float_slider(tr("Tolerance (own cycles)"), float(tolerance), 0.5, 8.0, 0.1, ".1f"),
+        "cutoff_days": _int_slider(tr("Fixed cut-off (days)"), int(cutoff_days), 5, 400, 5),
     }
     return Explorer(controls, _early_warning_draw(data))
 

@@ -35,6 +35,7 @@ from matplotlib.ticker import MaxNLocator
 from scipy.special import betaln
 
 from coursekit import plotting
+from coursekit.language import tr
 from coursekit.models import survival
 from coursekit.widgets._core import Explorer
 from coursekit.widgets._core import float_slider as _float_slider
@@ -64,16 +65,17 @@ def _draw_sbg(ax, artists, alpha, beta, horizon, discount_rate, margin):
     density = _beta_density(alpha, beta)
 
     if not artists:
-        (artists["survival"],) = ax.plot([], [], color=plotting.PALETTE[0], label="S(t): share still active")
+        (artists["survival"],) = ax.plot([], [], color=plotting.PALETTE[0], label=tr("S(t): share still active"))
         (artists["retention"],) = ax.plot([], [], color=plotting.PALETTE[1], marker="o", markersize=3,
-                                          label="r(t): retention rate of period t")
+                                          label=tr("r(t): retention rate of period t"))
         # Dotted: the same cohort without heterogeneity (everybody has the average churn).
         (artists["flat_survival"],) = ax.plot([], [], color=plotting.PALETTE[0], linestyle=":",
-                                              label="dotted: everyone has the average churn")
+                                              label=tr("dotted: everyone has the average churn"))
         (artists["flat_retention"],) = ax.plot([], [], color=plotting.PALETTE[1], linestyle=":")
         ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
         plotting.percent_axis(ax, "y")
-        plotting.label(ax, "A cohort under the sBG model", "Periods since acquisition", "Share of cohort / rate")
+        plotting.label(ax, tr("A cohort under the sBG model"), tr("Periods since acquisition"),
+                       tr("Share of cohort / rate"))
         # The value of a new customer, as the legend's last line: the discount rate and the margin move it.
         ax.plot([], [], " ", label="CLV")
         legend = ax.legend(loc="center right", fontsize=8, frameon=True, framealpha=0.85, edgecolor="none")
@@ -85,7 +87,7 @@ def _draw_sbg(ax, artists, alpha, beta, horizon, discount_rate, margin):
         side.set_xlim(0, 1)
         side.set_xticks([0, 0.5, 1], ["0", "0.5", "1"])
         side.set_yticks([])
-        plotting.label(side, "Who is in the cohort", "Churn probability", "Density across customers")
+        plotting.label(side, tr("Who is in the cohort"), tr("Churn probability"), tr("Density across customers"))
         side.title.set_fontsize(10)
         side.grid(False)
         artists["mean"] = side.axvline(mean_churn, color=plotting.PALETTE[1], linewidth=1, linestyle="--")
@@ -121,23 +123,30 @@ def _draw_sbg(ax, artists, alpha, beta, horizon, discount_rate, margin):
         "del": del_value,
         "clv": clv_value,
     }
+    rate = f"{discount_rate:.0%}"
     artists["value"].set_text(
-        f"CLV: USD {clv_value:,.0f} (USD {margin:,.0f} a period, {discount_rate:.0%})"
-        if np.isfinite(clv_value) else f"CLV: infinite at a {discount_rate:.0%} discount rate")
-    lifetime_text = (f"{lifetime:.2f} periods" if np.isfinite(lifetime)
-                     else "<b>infinite</b> (alpha &le; 1: S(t) falls too slowly)")
-    value_text = (f"DEL {del_value:.2f} periods; <b>CLV</b> USD {clv_value:,.0f}" if np.isfinite(del_value)
-                  else "DEL and CLV infinite: with alpha &le; 1 value customers with a discount rate &gt; 0")
-    html = (
-        f"Average churn of a new customer: {mean_churn:.1%}; polarisation 1/(&alpha;+&beta;+1) = "
-        f"{results['polarisation']:.2f}<br>"
-        f"Retention rises from <b>{rates[0]:.1%}</b> (period 1) to <b>{rates[-1]:.1%}</b> (period {horizon}), "
-        f"although no customer's churn probability changes.<br>"
-        f"Still active after {horizon} periods: <b>{share_active[-1]:.1%}</b> "
-        f"(without heterogeneity: {flat_survival[-1]:.1%}).<br>"
-        f"Expected lifetime within {horizon} periods: {lifetime_horizon:.2f}; unlimited: {lifetime_text}.<br>"
-        f"At {discount_rate:.0%} a period and USD {margin:,.0f} a period: {value_text}."
-    )
+        tr("CLV: USD {clv} (USD {margin} a period, {rate})").format(clv=f"{clv_value:,.0f}", margin=f"{margin:,.0f}",
+                                                                   rate=rate)
+        if np.isfinite(clv_value) else tr("CLV: infinite at a {rate} discount rate").format(rate=rate))
+    lifetime_text = (tr("{lifetime} periods").format(lifetime=f"{lifetime:.2f}") if np.isfinite(lifetime)
+                     else tr("<b>infinite</b> (alpha &le; 1: S(t) falls too slowly)"))
+    value_text = (tr("DEL {del_value} periods; <b>CLV</b> USD {clv}").format(del_value=f"{del_value:.2f}",
+                                                                          clv=f"{clv_value:,.0f}")
+                  if np.isfinite(del_value)
+                  else tr("DEL and CLV infinite: with alpha &le; 1 value customers with a discount rate &gt; 0"))
+    html = "<br>".join([
+        tr("Average churn of a new customer: {churn}; polarisation 1/(&alpha;+&beta;+1) = {polarisation}").format(
+            churn=f"{mean_churn:.1%}", polarisation=f"{results['polarisation']:.2f}"),
+        tr("Retention rises from <b>{first}</b> (period 1) to <b>{last}</b> (period {horizon}), although no "
+           "customer's churn probability changes.").format(first=f"{rates[0]:.1%}", last=f"{rates[-1]:.1%}",
+                                                           horizon=horizon),
+        tr("Still active after {horizon} periods: <b>{share}</b> (without heterogeneity: {flat}).").format(
+            horizon=horizon, share=f"{share_active[-1]:.1%}", flat=f"{flat_survival[-1]:.1%}"),
+        tr("Expected lifetime within {horizon} periods: {within}; unlimited: {unlimited}.").format(
+            horizon=horizon, within=f"{lifetime_horizon:.2f}", unlimited=lifetime_text),
+        tr("At {rate} a period and USD {margin} a period: {value}.").format(rate=rate, margin=f"{margin:,.0f}",
+                                                                           value=value_text),
+    ])
     return results, html
 
 
@@ -159,11 +168,11 @@ def sbg_explorer(alpha=0.704, beta=1.182, horizon=12, discount_rate=0.10, margin
        Science 29(1), 85-93, 2010.
     """
     controls = {
-        "alpha": _float_slider("alpha (Beta of churn)", alpha, 0.1, 5.0, 0.05, ".3f"),
-        "beta": _float_slider("beta (Beta of churn)", beta, 0.1, 20.0, 0.1, ".3f"),
-        "horizon": _int_slider("Horizon (periods)", horizon, 2, 60),
-        "discount_rate": _float_slider("Discount rate / period", discount_rate, 0.0, 0.30, 0.01),
-        "margin": _float_slider("Margin per period (USD)", margin, 0, 500, 10, ".0f"),
+        "alpha": _float_slider(tr("alpha (Beta of churn)"), alpha, 0.1, 5.0, 0.05, ".3f"),
+        "beta": _float_slider(tr("beta (Beta of churn)"), beta, 0.1, 20.0, 0.1, ".3f"),
+        "horizon": _int_slider(tr("Horizon (periods)"), horizon, 2, 60),
+        "discount_rate": _float_slider(tr("Discount rate / period"), discount_rate, 0.0, 0.30, 0.01),
+        "margin": _float_slider(tr("Margin per period (USD)"), margin, 0, 500, 10, ".0f"),
     }
     return Explorer(controls, _draw_sbg)
 

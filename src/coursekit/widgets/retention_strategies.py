@@ -35,6 +35,7 @@ from __future__ import annotations
 import numpy as np
 
 from coursekit import plotting
+from coursekit.language import tr
 from coursekit.models import allocation as _allocation
 from coursekit.models.value_matrix import STRATEGY_TABLE as _STRATEGY_TABLE
 from coursekit.widgets._core import Explorer
@@ -76,12 +77,16 @@ def _draw_budget(ax, artists, budget, discount_rate, margin_ii):
         # Light fill, no hatching: hatches cost Agg ~150 ms a frame.
         artists["even"] = ax.bar(x_even, spread.ravel(), width=_WIDTH, color=colours, alpha=0.3,
                                  edgecolor=colours, linewidth=1.0)
-        labels = [f"{s}: {a}" for s, a in zip(segments["segment"], _STRATEGY_TABLE["resource_allocation"])]
+        # R1's resource allocation of each quadrant, after its name ("IV: top priority").
+        allocations = {"none": tr("{quadrant}: none"), "moderate": tr("{quadrant}: moderate"),
+                       "priority": tr("{quadrant}: priority"), "top priority": tr("{quadrant}: top priority")}
+        labels = [allocations[a].format(quadrant=s) if a in allocations else f"{s}: {a}"
+                  for s, a in zip(segments["segment"], _STRATEGY_TABLE["resource_allocation"])]
         ax.set_xticks(np.arange(n_seg), labels)
         ax.set_xlim(-0.6, n_seg - 0.4)
         ax.grid(axis="x", visible=False)
-        plotting.label(ax, "Retention budget by quadrant and instrument",
-                       "Quadrant of the value matrix (R1's resource allocation)", "Spend ($ thousand)")
+        plotting.label(ax, tr("Retention budget by quadrant and instrument"),
+                       tr("Quadrant of the value matrix (R1's resource allocation)"), tr("Spend ($ thousand)"))
     for bar, height in zip(artists["optimal"], optimal.ravel()):
         bar.set_height(height)
     for bar, height in zip(artists["even"], spread.ravel()):
@@ -101,18 +106,23 @@ def _draw_budget(ax, artists, budget, discount_rate, margin_ii):
         "concave": result.concave,
     }
     # The colour key lives in the summary: a matplotlib legend would cost ~40 ms a frame.
-    key = " ".join(f'<span style="color:{plotting.PALETTE[j]}">&#9632; {name}</span>'
+    names = {"financial": tr("financial"), "social": tr("social"), "structural": tr("structural")}
+    key = " ".join(f'<span style="color:{plotting.PALETTE[j]}">&#9632; {names.get(name, name)}</span>'
                    for j, name in enumerate(instruments["instrument"]))
-    html = (
-        f"Bars: {key}; solid = optimal, pale = even split.<br>"
-        f"Budget USD {budget:,.0f} at a {discount_rate:.0%} discount rate; quadrant II credited with a "
-        f"margin of USD {margin_ii:,.0f} a year.<br>"
-        f"Customer equity without spend USD {result.no_spend_equity:,.0f}; even split "
-        f"USD {result.even_split_equity:,.0f}; <b>optimal USD {result.equity:,.0f}</b>.<br>"
-        f"Optimising adds <b>USD {result.gain:,.0f}</b> over the even split. Funded quadrants: "
-        f"<b>{', '.join(funded) if funded else 'none'}</b>.<br>"
-        f"One more dollar of budget would add about USD {result.marginal_return:.2f} of customer equity."
-    )
+    gain = f"{result.gain:,.0f}"
+    html = "<br>".join([
+        tr("Bars: {key}; solid = optimal, pale = even split.").format(key=key),
+        tr("Budget USD {budget} at a {rate} discount rate; quadrant II credited with a margin of USD {margin} a "
+           "year.").format(budget=f"{budget:,.0f}", rate=f"{discount_rate:.0%}", margin=f"{margin_ii:,.0f}"),
+        tr("Customer equity without spend USD {none}; even split USD {even}; <b>optimal USD {optimal}</b>.").format(
+            none=f"{result.no_spend_equity:,.0f}", even=f"{result.even_split_equity:,.0f}",
+            optimal=f"{result.equity:,.0f}"),
+        (tr("Optimising adds <b>USD {gain}</b> over the even split. Funded quadrants: <b>{funded}</b>.").format(
+            gain=gain, funded=", ".join(funded)) if funded else
+         tr("Optimising adds <b>USD {gain}</b> over the even split. Funded quadrants: <b>none</b>.").format(gain=gain)),
+        tr("One more dollar of budget would add about USD {value} of customer equity.").format(
+            value=f"{result.marginal_return:.2f}"),
+    ])
     return results, html
 
 
@@ -132,9 +142,9 @@ def budget_explorer(budget=300_000.0, discount_rate=0.10, margin_ii=60.0) -> Exp
        Press, 2001.
     """
     controls = {
-        "budget": _float_slider("Retention budget (USD)", budget, 0, 1_000_000, 25_000, ",.0f"),
-        "discount_rate": _float_slider("Discount rate / year", discount_rate, 0.09, 0.25, 0.01),
-        "margin_ii": _float_slider("Margin credited to II (USD)", margin_ii, 20, 400, 10, ".0f"),
+        "budget": _float_slider(tr("Retention budget (USD)"), budget, 0, 1_000_000, 25_000, ",.0f"),
+        "discount_rate": _float_slider(tr("Discount rate / year"), discount_rate, 0.09, 0.25, 0.01),
+        "margin_ii": _float_slider(tr("Margin credited to II (USD)"), margin_ii, 20, 400, 10, ".0f"),
     }
     return Explorer(controls, _draw_budget)
 

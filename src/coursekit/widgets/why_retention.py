@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from coursekit import plotting
+from coursekit.language import tr
 from coursekit.models import bucket as _bucket
 from coursekit.models import clv as _clv
 from coursekit.widgets._core import Explorer
@@ -26,25 +27,27 @@ def _draw_clv(ax, artists, monthly_revenue, margin_pct, retention, discount_rate
     edges = np.arange(years + 1) + 0.5
     if not artists:
         artists["bars"] = ax.stairs(per_year, edges, fill=True, color=plotting.PALETTE[0], alpha=0.6,
-                                    label="expected discounted margin that year")
+                                    label=tr("expected discounted margin that year"))
         (artists["total"],) = ax.plot(t + 1, np.cumsum(per_year), color=plotting.PALETTE[1], marker="o",
-                                      label="cumulative (CLV so far)")
+                                      label=tr("cumulative (CLV so far)"))
         artists["forever"] = ax.axhline(forever, color=plotting.PALETTE[2], linestyle="--",
-                                        label="CLV, infinite horizon")
+                                        label=tr("CLV, infinite horizon"))
         plotting.money_axis(ax)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        plotting.label(ax, "What one customer is worth, year by year", "Year of the relationship",
-                       "Money (discounted)", legend=True)
+        plotting.label(ax, tr("What one customer is worth, year by year"), tr("Year of the relationship"),
+                       tr("Money (discounted)"), legend=True)
     else:
         artists["bars"].set_data(per_year, edges)
         artists["total"].set_data(t + 1, np.cumsum(per_year))
         artists["forever"].set_ydata([forever, forever])
     results = {"lifetime_revenue": revenue, "clv": value, "clv_infinite": forever,
                "margin_multiple": _clv.margin_multiple(retention, discount_rate)}
-    html = (f"<b>Undiscounted revenue</b> if the customer stays all {years} years: USD {revenue:,.0f}<br>"
-            f"<b>CLV</b> (margin, retention, discounting; {years} years): USD {value:,.0f}<br>"
-            f"<b>CLV</b> with no horizon: USD {forever:,.0f} "
-            f"(margin multiple {results['margin_multiple']:.2f})")
+    html = (tr("<b>Undiscounted revenue</b> if the customer stays all {years} years: USD {revenue}").format(
+                years=years, revenue=f"{revenue:,.0f}")
+            + "<br>" + tr("<b>CLV</b> (margin, retention, discounting; {years} years): USD {clv}").format(
+                years=years, clv=f"{value:,.0f}")
+            + "<br>" + tr("<b>CLV</b> with no horizon: USD {clv} (margin multiple {multiple})").format(
+                clv=f"{forever:,.0f}", multiple=f"{results['margin_multiple']:.2f}"))
     return results, html
 
 
@@ -57,11 +60,11 @@ def clv_explorer(monthly_revenue=1500.0, margin_pct=20.0, retention=0.8, discoun
     (``clv(..., timing="end")``, Gupta & Lehmann 2003).
     """
     controls = {
-        "monthly_revenue": _float_slider("Monthly revenue (USD)", monthly_revenue, 100, 5000, 100, ".0f"),
-        "margin_pct": _float_slider("Margin (% of revenue)", margin_pct, 5, 100, 5, ".0f"),
-        "retention": _float_slider("Annual retention", retention, 0.0, 0.99, 0.01),
-        "discount_rate": _float_slider("Annual discount rate", discount_rate, 0.0, 0.25, 0.01),
-        "years": _int_slider("Horizon (years)", years, 1, 30),
+        "monthly_revenue": _float_slider(tr("Monthly revenue (USD)"), monthly_revenue, 100, 5000, 100, ".0f"),
+        "margin_pct": _float_slider(tr("Margin (% of revenue)"), margin_pct, 5, 100, 5, ".0f"),
+        "retention": _float_slider(tr("Annual retention"), retention, 0.0, 0.99, 0.01),
+        "discount_rate": _float_slider(tr("Annual discount rate"), discount_rate, 0.0, 0.25, 0.01),
+        "years": _int_slider(tr("Horizon (years)"), years, 1, 30),
     }
     return Explorer(controls, _draw_clv)
 
@@ -70,22 +73,29 @@ def clv_explorer(monthly_revenue=1500.0, margin_pct=20.0, retention=0.8, discoun
 _INITIAL, _MARGIN, _ACQUISITION = 10_000, 30.0, 200.0
 
 
+def _hole_labels() -> dict[str, str]:
+    """The holes' names (:data:`coursekit.models.bucket.HOLE_LABELS`) in the current language."""
+    return {"rude_staff": tr("Rude staff"), "out_of_stock": tr("Out of stock"), "poor_service": tr("Poor service"),
+            "untrained_staff": tr("Untrained staff"), "poor_quality": tr("Poor quality"),
+            "poor_selection": tr("Poor selection")}
+
+
 def _draw_bucket(ax, artists, inflow, months, **rates_pct):
     if not artists:
-        (artists["expected"],) = ax.plot([], [], label="expected path")
-        (artists["sample"],) = ax.plot([], [], alpha=0.7, linewidth=1, label="one simulated path")
-        artists["steady"] = ax.axhline(0, color=plotting.PALETTE[2], linestyle="--", label="steady state")
-        artists["warning"] = ax.text(0.5, 0.5, "The holes add up to 100% or more a month:\n"
-                                     "every customer leaves at once.", ha="center", va="center",
+        (artists["expected"],) = ax.plot([], [], label=tr("expected path"))
+        (artists["sample"],) = ax.plot([], [], alpha=0.7, linewidth=1, label=tr("one simulated path"))
+        artists["steady"] = ax.axhline(0, color=plotting.PALETTE[2], linestyle="--", label=tr("steady state"))
+        artists["warning"] = ax.text(0.5, 0.5, tr("The holes add up to 100% or more a month:\n"
+                                                  "every customer leaves at once."), ha="center", va="center",
                                      transform=ax.transAxes, visible=False)
-        plotting.label(ax, "Leaky bucket: customers over time", "Month", "Customers", legend=True)
+        plotting.label(ax, tr("Leaky bucket: customers over time"), tr("Month"), tr("Customers"), legend=True)
     rates = {hole: rates_pct[hole] / 100 for hole in _bucket.HOLES}
     impossible = sum(rates.values()) >= 1
     artists["warning"].set_visible(impossible)
     for name in ("expected", "sample", "steady"):
         artists[name].set_visible(not impossible)
     if impossible:
-        return {}, "<b>Total monthly churn must stay below 100%.</b>"
+        return {}, tr("<b>Total monthly churn must stay below 100%.</b>")
     b = _bucket.Bucket(leak_rates=rates, inflow=inflow, initial=_INITIAL, margin=_MARGIN,
                        acquisition_cost=_ACQUISITION)
     expected = _bucket.expected_path(b, months)
@@ -98,13 +108,16 @@ def _draw_bucket(ax, artists, inflow, months, **rates_pct):
         artists["steady"].set_ydata([level, level])
         best = _bucket.hole_values(b).iloc[0]
         results.update(steady_state=level, refill_cost=_bucket.refill_cost(b), best_hole=best["hole"])
-        html = (f"Total churn {b.churn:.1%} a month; the bucket settles at <b>{level:,.0f}</b> customers.<br>"
-                f"Refilling it costs USD {results['refill_cost']:,.0f} a month in acquisition.<br>"
-                f"Plug first: <b>{_bucket.HOLE_LABELS[best['hole']]}</b> "
-                f"(saves USD {best['saved_acquisition_per_month']:,.0f} a month).")
+        hole = _hole_labels().get(best["hole"], _bucket.HOLE_LABELS[best["hole"]])
+        html = (tr("Total churn {churn} a month; the bucket settles at <b>{customers}</b> customers.").format(
+                    churn=f"{b.churn:.1%}", customers=f"{level:,.0f}")
+                + "<br>" + tr("Refilling it costs USD {cost} a month in acquisition.").format(
+                    cost=f"{results['refill_cost']:,.0f}")
+                + "<br>" + tr("Plug first: <b>{hole}</b> (saves USD {saving} a month).").format(
+                    hole=hole, saving=f"{best['saved_acquisition_per_month']:,.0f}"))
     else:
         artists["steady"].set_visible(False)
-        html = "No leaks: every customer stays and the bucket only fills."
+        html = tr("No leaks: every customer stays and the bucket only fills.")
     top = max(expected["customers"].max(), sample["customers"].max(), results.get("steady_state", 0))
     ax.set_xlim(0, months)
     ax.set_ylim(0, 1.08 * top)
@@ -118,10 +131,12 @@ def bucket_explorer(inflow=400, months=60, rates_pct=None) -> Explorer:
     costs USD 200 to acquire.
     """
     rates_pct = dict({hole: 1.0 for hole in _bucket.HOLES}, **(rates_pct or {}))
-    controls = {hole: _float_slider(f"{_bucket.HOLE_LABELS[hole]} (%/month)", rates_pct[hole], 0, 10, 0.25)
+    names = _hole_labels()
+    controls = {hole: _float_slider(tr("{hole} (%/month)").format(hole=names.get(hole, _bucket.HOLE_LABELS[hole])),
+                                    rates_pct[hole], 0, 10, 0.25)
                 for hole in _bucket.HOLES}
-    controls["inflow"] = _int_slider("New customers / month", inflow, 0, 2000, 50)
-    controls["months"] = _int_slider("Horizon (months)", months, 12, 120, 6)
+    controls["inflow"] = _int_slider(tr("New customers / month"), inflow, 0, 2000, 50)
+    controls["months"] = _int_slider(tr("Horizon (months)"), months, 12, 120, 6)
     return Explorer(controls, _draw_bucket)
 
 

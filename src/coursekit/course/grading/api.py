@@ -203,7 +203,7 @@ def grade_submissions(source, submissions, out_dir, jobs=None, timeout=120.0, *,
                     if nb is not None:
                         lang = nb.metadata.get("language", "en") if nb.metadata.get("language") in editions else \
                             _language(src)
-                        language_of[id(result)] = lang
+                        language_of[id(result)] = result.language = lang
                         steps, result.answers, notes = answer_job(*editions[lang], nb)
                         if steps:
                             result.notes += notes

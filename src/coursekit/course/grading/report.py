@@ -198,39 +198,68 @@ pre{background:#f6f8fa;padding:.6rem;overflow-x:auto;font-size:.85rem;white-spac
 """
 
 
+#: The feedback page's own words in each edition's language (a submission's feedback is in its language).
+FEEDBACK_WORDS = {
+    "en": {
+        "lang": "en", "feedback": "Feedback", "score": "Score", "status": "status",
+        "not_graded": "Your submission could not be graded automatically; your teacher has been told why.",
+        "printed": "What your code printed:", "not_run": "This cell was not run (the notebook stopped before it).",
+        "question": "Question", "manual": "To be graded by the teacher", "passed": "Tests passed",
+        "failing": "Failing check (visible in your notebook):", "other": "Other answers", "file": "File",
+        "answered": "Your answer", "unanswered": "Your answer (not answered: the stub is unchanged)",
+        "missing": "Your answer (missing: this cell was not in your notebook)",
+        "hidden": "A hidden test failed", "visible": "A visible test failed", "not_passed": "Not passed",
+        "withheld": "[output withheld: it quotes the course's test code]",
+        "tb_withheld": "(traceback withheld: it quotes the course's test code)",
+    },
+    "zh-CN": {
+        "lang": "zh-CN", "feedback": "评分反馈", "score": "得分", "status": "状态",
+        "not_graded": "你的提交无法自动评分，原因已告知你的老师。",
+        "printed": "你的代码输出的内容：", "not_run": "这个单元格没有运行（笔记本在它之前就停止了）。",
+        "question": "题目", "manual": "由老师评分", "passed": "测试通过",
+        "failing": "未通过的检查（在你的笔记本里可以看到）：", "other": "其他答案", "file": "文件",
+        "answered": "你的答案", "unanswered": "你的答案（未作答：答题单元格没有改动）",
+        "missing": "你的答案（缺失：你的笔记本里没有这个单元格）",
+        "hidden": "一项隐藏测试未通过", "visible": "一项可见测试未通过", "not_passed": "未通过",
+        "withheld": "[输出未显示：其中引用了课程的测试代码]",
+        "tb_withheld": "（错误追踪未显示：其中引用了课程的测试代码）",
+    },
+}
+
+
 def _withheld(text: str, hidden_text) -> bool:
     return any(line and line in text for line in hidden_text)
 
 
 #: The feedback page (Jinja2, autoescaped: every student-controlled string is escaped).
 FEEDBACK_TEMPLATE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
+<html lang="{{ w.lang }}"><head><meta charset="utf-8"><title>{{ title }}</title>
 <style>{{ css | safe }}</style></head><body>
 <h1>{{ title }}</h1>
-<div class="banner"><b>Score: {{ total }} / {{ max_points }}</b> · status: {{ status }}
+<div class="banner"><b>{{ w.score }}: {{ total }} / {{ max_points }}</b> · {{ w.status }}: {{ status }}
 {%- if reason %}<br><span class="note">{{ reason }}</span>{% endif %}</div>
-{% if not graded %}<p>Your submission could not be graded automatically; your teacher has been told why.</p>{% endif %}
+{% if not graded %}<p>{{ w.not_graded }}</p>{% endif %}
 {% macro answer_block(a) -%}
 <h3>{{ a.label }} <span class="note">({{ a.gid }})</span></h3>
 <pre>{{ a.source }}</pre>
-{% if a.outputs %}<p class="note">What your code printed:</p>
+{% if a.outputs %}<p class="note">{{ w.printed }}</p>
 {% for out in a.outputs %}<pre class="{{ out.css }}">{{ out.text }}</pre>
-{% endfor %}{% elif a.not_run %}<p class="note">This cell was not run (the notebook stopped before it).</p>
+{% endfor %}{% elif a.not_run %}<p class="note">{{ w.not_run }}</p>
 {% endif %}
 {%- endmacro %}
 {% for q in questions %}
-<h2>Question {{ q.gid }} ({{ q.points }})</h2>
+<h2>{{ w.question }} {{ q.gid }} ({{ q.points }})</h2>
 {% for a in q.answers %}{{ answer_block(a) }}{% endfor %}
-{% if q.manual %}<p><span class="manual">To be graded by the teacher</span> · {{ q.score }}</p>
-{% elif q.passed %}<p><span class="pass">✓ Tests passed</span> · {{ q.score }}</p>
+{% if q.manual %}<p><span class="manual">{{ w.manual }}</span> · {{ q.score }}</p>
+{% elif q.passed %}<p><span class="pass">✓ {{ w.passed }}</span> · {{ q.score }}</p>
 {% else %}<p><span class="fail">✗ {{ q.which }}</span> · {{ q.score }}</p>
 {% if q.message %}<pre class="err">{{ q.message }}</pre>{% endif %}
-{% if q.line %}<p class="note">Failing check (visible in your notebook):</p><pre>{{ q.line }}</pre>{% endif %}
+{% if q.line %}<p class="note">{{ w.failing }}</p><pre>{{ q.line }}</pre>{% endif %}
 {% endif %}
 {% endfor %}
-{% if rest %}<h2>Other answers</h2>
+{% if rest %}<h2>{{ w.other }}</h2>
 {% for a in rest %}{{ answer_block(a) }}{% endfor %}{% endif %}
-<p class="note">File: {{ file }} · SHA-256 {{ sha256 }}</p>
+<p class="note">{{ w.file }}: {{ file }} · SHA-256 {{ sha256 }}</p>
 </body></html>
 """
 
@@ -238,7 +267,7 @@ _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, tri
 _FEEDBACK = _ENV.from_string(FEEDBACK_TEMPLATE)
 
 
-def _outputs(outputs, hidden_text) -> list[dict]:
+def _outputs(outputs, hidden_text, words=FEEDBACK_WORDS["en"]) -> list[dict]:
     """The printed outputs of an answer cell, as (css class, text) for the template."""
     shown = []
     for out in outputs:
@@ -246,27 +275,28 @@ def _outputs(outputs, hidden_text) -> list[dict]:
         if kind == "stream":
             text = out.get("text", "")
             if _withheld(text, hidden_text):
-                text = "[output withheld: it quotes the course's test code]"
+                text = words["withheld"]
             shown.append({"css": "out", "text": text})
         elif kind == "error":
             tb = out.get("traceback", "") or f"{out.get('ename', '')}: {out.get('evalue', '')}"
             if _withheld(tb, hidden_text):
-                tb = f"{out.get('ename', 'Error')} (traceback withheld: it quotes the course's test code)"
+                tb = f"{out.get('ename', 'Error')} {words['tb_withheld']}"
             shown.append({"css": "err", "text": tb})
     return shown
 
 
-def _answer(gid, answer, hidden_text) -> dict:
+def _answer(gid, answer, hidden_text, words=FEEDBACK_WORDS["en"]) -> dict:
     state = answer.get("state", "missing")
-    label = {"answered": "Your answer", "unanswered": "Your answer (not answered: the stub is unchanged)",
-             "missing": "Your answer (missing: this cell was not in your notebook)"}[state]
+    label = words[state]
     return {"gid": gid, "label": label, "source": answer.get("source", ""),
-            "outputs": _outputs(answer.get("outputs", []), hidden_text), "not_run": answer.get("status") == "not run"}
+            "outputs": _outputs(answer.get("outputs", []), hidden_text, words),
+            "not_run": answer.get("status") == "not run"}
 
 
-def _question(gid, points, test, answers) -> dict:
+def _question(gid, points, test, answers, words=FEEDBACK_WORDS["en"]) -> dict:
     score = f"{_fmt(test['points']) if test['points'] is not None else '–'} / {_points(test['max'])}"
-    which = {"hidden": "A hidden test failed", "visible": "A visible test failed"}.get(test.get("part"), "Not passed")
+    which = words.get(test.get("part"), words["not_passed"]) if test.get("part") in ("hidden", "visible") \
+        else words["not_passed"]
     return {"gid": gid, "points": _points(points), "answers": answers, "manual": test["passed"] is None,
             "passed": bool(test["passed"]), "score": score, "which": which, "message": test.get("message", ""),
             "line": test.get("line", "")}
@@ -306,19 +336,26 @@ def feedback_html(result, notebook: str, questions, hidden_text=()) -> str:
     >>> page = feedback_html(r, "chapters/x", [("q", 1.0, "auto")], hidden_text=["assert x == 1"])
     >>> "A hidden test failed" in page and "not 1 / churn" in page and "assert x == 1" not in page
     True
+
+    A submission of the Chinese edition gets its page in Chinese:
+
+    >>> r.language = "zh-CN"
+    >>> "一项隐藏测试未通过" in feedback_html(r, "chapters/x", [("q", 1.0, "auto")])
+    True
     """
+    words = FEEDBACK_WORDS.get(getattr(result, "language", "en"), FEEDBACK_WORDS["en"])
     questions_shown, shown = [], set()
     for gid, points, _ in questions:
         test = result.tests.get(gid)
         if test is None:
             continue
-        answers = [_answer(aid, result.answers[aid], hidden_text) for aid in test.get("answers", [])
+        answers = [_answer(aid, result.answers[aid], hidden_text, words) for aid in test.get("answers", [])
                    if aid in result.answers]
         shown.update(test.get("answers", []))
-        questions_shown.append(_question(gid, points, test, answers))
-    rest = [_answer(aid, result.answers[aid], hidden_text) for aid in result.answers if aid not in shown]
+        questions_shown.append(_question(gid, points, test, answers, words))
+    rest = [_answer(aid, result.answers[aid], hidden_text, words) for aid in result.answers if aid not in shown]
     return _FEEDBACK.render(
-        title=f"Feedback · {notebook} · {result.student}", css=_CSS, total=_fmt(result.total),
+        w=words, title=f"{words['feedback']} · {notebook} · {result.student}", css=_CSS, total=_fmt(result.total),
         max_points=_fmt(result.max_points), status=result.status, reason=result.reason,
         graded=result.status not in ("invalid", "error"), questions=questions_shown, rest=rest,
         file=result.file, sha256=result.sha256)

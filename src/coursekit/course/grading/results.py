@@ -49,6 +49,8 @@ class SubmissionResult:
         ``outputs`` (the student's own printed output, capped).
     feedback : str
         Path of the feedback page ("" before the reports are written).
+    language : str
+        The edition the submission was written in, ``"en"`` or ``"zh-CN"``: its feedback page is in it.
     """
 
     student: str
@@ -64,6 +66,7 @@ class SubmissionResult:
     tests: dict = field(default_factory=dict)
     answers: dict = field(default_factory=dict)
     feedback: str = ""
+    language: str = "en"
 
 
 @dataclass
