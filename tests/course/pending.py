@@ -16,7 +16,8 @@ import pytest
 PENDING: dict[str, set[str]] = {
     stem: {"translation"} for stem in (
         "05_small_rolls", "06_bank_wrong_churn",
-        "07_six_key_accounts", "08b_two_years_later",
+        "08b_two_years_later",
+        "teachers/README", "teachers/assessment", "teachers/case-discussion", "teachers/grading", "teachers/semester",
     )
 }
 

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import polib
 import pytest
@@ -20,6 +22,7 @@ from tests.course.pending import expect_gap
 
 ROOT = notebooks.repo_root()
 SOURCES = notebooks.solution_notebooks()
+DOCUMENTS = translation.document_paths(ROOT)
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
@@ -163,3 +166,48 @@ def test_bad_language_is_refused():
         language.set_language("Deutsch")
     with pytest.raises(TypeError):
         language.set_language(None)
+
+
+def _document_id(path) -> str:
+    return f"{path.parent.name}/{path.stem}"
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=_document_id)
+def test_the_chinese_document_is_complete_and_built_from_source_and_catalogue(path, request):
+    """The teacher's guide and the data cards' descriptions: the same gates as the notebooks."""
+    expect_gap(request, _document_id(path), "translation")
+    problems = translation.document_problems(path, ROOT)
+    assert not problems, f"{len(problems)} problems (run `coursekit translate check {path.relative_to(ROOT)}`):\n" + \
+        "\n".join(problems[:30])
+    built = translation.document_edition_path(path, ROOT)
+    assert built.is_file() and built.read_text(encoding="utf-8") == translation.translate_document(path, ROOT), \
+        f"run `coursekit translate build {path.relative_to(ROOT)}`"
+
+
+def test_every_link_of_a_chinese_document_resolves():
+    built = [translation.document_edition_path(p, ROOT) for p in DOCUMENTS]
+    built = [p for p in built if p.is_file()]
+    assert built, "some Chinese documents are built"
+    for page in built:
+        for target in re.findall(r"\]\(([^)\s]+)\)", page.read_text(encoding="utf-8")):
+            if re.match(r"[a-z]+:|#", target):
+                continue
+            assert (page.parent / target.split("#")[0]).exists(), f"{page.relative_to(ROOT)}: broken link {target}"
+
+
+def test_a_chinese_data_card_describes_the_data_and_links_the_full_english_card():
+    card = ROOT / "datasets" / "cards" / "cdnow.md"
+    text = translation.translate_document(card, ROOT)
+    assert "](../cdnow.md)" in text
+    assert "## Files and columns" not in text, "a card's Chinese edition holds its description only"
+    units = [u for _, _, u in translation.document_units(card, ROOT)]
+    assert units[0].startswith("Data card") and len(units) < 10
+    with pytest.raises(ValueError, match="a document must be in one of"):
+        translation.document_units(ROOT / "README.md", ROOT)
+
+
+def test_every_chinese_document_has_an_english_source():
+    english = {translation.document_edition_path(p, ROOT) for p in DOCUMENTS}
+    for folder in translation.DOCUMENT_FOLDERS:
+        for page in (ROOT / folder / translation.DOCUMENT_EDITION).glob("*.md"):
+            assert page in english, f"{page.relative_to(ROOT)} has no English source"

@@ -81,7 +81,7 @@ def _draw_sbg(ax, artists, alpha, beta, horizon, discount_rate, margin):
         legend = ax.legend(loc="center right", fontsize=8, frameon=True, framealpha=0.85, edgecolor="none")
         artists["value"] = legend.get_texts()[-1]
         # A side panel with the distribution of churn probabilities across customers.
-        ax.set_position([0.09, 0.13, 0.59, 0.77])
+        ax.set_position([0.105, 0.13, 0.575, 0.77])   # room for the y label in either language
         side = ax.figure.add_axes([0.75, 0.13, 0.22, 0.77])
         (artists["density"],) = side.plot(_THETA, density, color=plotting.PALETTE[2])
         side.set_xlim(0, 1)
