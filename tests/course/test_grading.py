@@ -881,3 +881,7 @@ def test_a_class_mixing_the_two_editions_is_graded_in_each_submissions_language(
     alice = (tmp_path / "out" / "feedback" / "alice.html").read_text(encoding="utf-8")
     assert "尚未作答" in chen and "not answered yet" not in chen
     assert "尚未作答" not in alice
+    # the page's own words are in the submission's language too
+    assert rows["chen"].language == "zh-CN" and rows["alice"].language == "en"
+    assert '<html lang="zh-CN">' in chen and "得分" in chen and "题目" in chen and "Question" not in chen
+    assert '<html lang="en">' in alice and "Score" in alice and "得分" not in alice

@@ -131,7 +131,7 @@ def test_the_chinese_case_index_lists_every_case_in_chinese():
     index = notebooks.case_index(assignment="cases-zh")
     english = notebooks.case_index()
     assert index.count("](") == english.count("]("), "every case of the library is in the Chinese index"
-    for row in index.splitlines()[8:]:
+    for row in (line for line in index.splitlines() if line.startswith("| [")):
         title = row.split("](")[0]
         assert re.search(r"[\u4e00-\u9fff]", title), f"a case title left in English: {row[:80]}"
     with pytest.raises(ValueError, match="assignment must be one of"):

@@ -90,7 +90,8 @@ def main(argv=None) -> int:
 
 
 def _build_ready_editions() -> None:
-    """Build and run the Chinese teacher's notebook of every English notebook whose catalogue is complete."""
+    """Build and run the Chinese teacher's notebook of every English notebook whose catalogue is complete,
+    and build every Chinese document (teacher's guide, data cards) whose catalogue is complete."""
     root = notebooks.repo_root()
     for path in notebooks.solution_notebooks():
         problems = translation.catalogue_problems(path, root)
@@ -101,74 +102,57 @@ def _build_ready_editions() -> None:
         out = translation.build_notebook(path, root)
         _, seconds = notebooks.execute(out)
         print(f"built and executed {out.relative_to(root)} in {seconds:.1f} s")
+    for path in translation.document_paths(root):
+        if translation.document_problems(path, root):
+            print(f"not building the Chinese {path.relative_to(root)} (coursekit translate check {path.relative_to(root)})")
+            continue
+        print(f"built {translation.build_document(path, root).relative_to(root)}")
+
+
+def _report_counts(po: Path, counts: dict, root: Path) -> None:
+    print(f"{po.relative_to(root)}: {counts['units']} units, {counts['new']} new, {counts['fuzzy']} fuzzy, "
+          f"{counts['obsolete']} obsolete")
+
+
+def _report_problems(name, problems: list[str]) -> int:
+    print(f"{name}: " + ("ready" if not problems else f"{len(problems)} problems"))
+    for line in problems[:50]:
+        print("  " + line)
+    return int(bool(problems))
 
 
 def _translate(action: str, paths, *, drop_obsolete: bool = False) -> int:
+    """``coursekit translate update|check|build`` over notebooks and Markdown documents (``.md``); with no
+    paths, over every notebook, every document and the package's own messages."""
     root = notebooks.repo_root()
-    targets = [Path(p).resolve() for p in paths] or notebooks.solution_notebooks()
+    targets = [Path(p).resolve() for p in paths] or [*notebooks.solution_notebooks(), *translation.document_paths(root)]
     failed = 0
     if not paths and action == "update":
-        po, counts = translation.update_package_catalogue(root, drop_obsolete=drop_obsolete)
-        print(f"{po.relative_to(root)}: {counts['units']} units, {counts['new']} new, {counts['fuzzy']} fuzzy, "
-              f"{counts['obsolete']} obsolete")
+        _report_counts(*translation.update_package_catalogue(root, drop_obsolete=drop_obsolete), root)
     elif not paths and action == "check":
-        problems = translation.package_catalogue_problems(root)
-        print("the package's messages: " + ("ready" if not problems else f"{len(problems)} problems"))
-        for line in problems[:50]:
-            print("  " + line)
-        failed += bool(problems)
-    documents = [p for p in targets if p.suffix == ".md"]
-    if not paths:
-        documents = translation.document_paths(root)
-    failed += _translate_documents(action, documents, root, drop_obsolete=drop_obsolete)
-    for path in (p for p in targets if p.suffix != ".md"):
+        failed += _report_problems("the package's messages", translation.package_catalogue_problems(root))
+    for path in targets:
         name = path.relative_to(root) if path.is_relative_to(root) else path
+        document = path.suffix == ".md"
         if action == "update":
-            po, counts = translation.update_catalogue(path, root, drop_obsolete=drop_obsolete)
-            print(f"{po.relative_to(root)}: {counts['units']} units, {counts['new']} new, {counts['fuzzy']} fuzzy, "
-                  f"{counts['obsolete']} obsolete")
+            update = translation.update_document_catalogue if document else translation.update_catalogue
+            _report_counts(*update(path, root, drop_obsolete=drop_obsolete), root)
         elif action == "check":
-            problems = translation.catalogue_problems(path, root)
-            print(f"{name}: " + ("ready" if not problems else f"{len(problems)} problems"))
-            for line in problems[:50]:
-                print("  " + line)
-            failed += bool(problems)
+            failed += _report_problems(name, (translation.document_problems if document
+                                              else translation.catalogue_problems)(path, root))
         else:
             try:
-                out = translation.build_notebook(path, root)
+                out = (translation.build_document if document else translation.build_notebook)(path, root)
             except ValueError as exc:
                 print(f"{name}: not built: {exc}", file=sys.stderr)
                 failed += 1
                 continue
-            _, seconds = notebooks.execute(out)
-            print(f"built and executed {out.relative_to(root)} in {seconds:.1f} s")
+            if document:
+                print(f"built {out.relative_to(root)}")
+            else:
+                _, seconds = notebooks.execute(out)
+                print(f"built and executed {out.relative_to(root)} in {seconds:.1f} s")
     return 1 if failed else 0
-
-
-def _translate_documents(action: str, documents, root: Path, *, drop_obsolete: bool = False) -> int:
-    """``coursekit translate`` for the Markdown documents (the teacher's guide, the data cards)."""
-    failed = 0
-    for path in documents:
-        name = path.relative_to(root) if path.is_relative_to(root) else path
-        if action == "update":
-            po, counts = translation.update_document_catalogue(path, root, drop_obsolete=drop_obsolete)
-            print(f"{po.relative_to(root)}: {counts['units']} units, {counts['new']} new, {counts['fuzzy']} fuzzy, "
-                  f"{counts['obsolete']} obsolete")
-        elif action == "check":
-            problems = translation.document_problems(path, root)
-            print(f"{name}: " + ("ready" if not problems else f"{len(problems)} problems"))
-            for line in problems[:50]:
-                print("  " + line)
-            failed += bool(problems)
-        else:
-            try:
-                out = translation.build_document(path, root)
-            except ValueError as exc:
-                print(f"{name}: not built: {exc}", file=sys.stderr)
-                failed += 1
-                continue
-            print(f"built {out.relative_to(root)}")
-    return failed
 
 
 if __name__ == "__main__":
