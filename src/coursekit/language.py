@@ -26,7 +26,7 @@ from importlib import resources
 
 import polib
 
-__all__ = ["LANGUAGES", "set_language", "language", "tr", "catalogue_file"]
+__all__ = ["LANGUAGES", "set_language", "language", "tr", "choose", "catalogue_file"]
 
 #: The languages a notebook can choose, by the name it uses: name -> gettext language code.
 LANGUAGES = {"English": "en", "简体中文": "zh_CN"}
@@ -75,3 +75,21 @@ def tr(text: str) -> str:
     if code == "en":
         return text
     return _table(code).get(text, text)
+
+
+def choose(english, chinese):
+    """``english`` or ``chinese``, whichever the current language reads: for names a library keeps in both
+    languages side by side, such as ``bucket.HOLE_LABELS`` and ``bucket.HOLE_LABELS_ZH``, so that a notebook
+    cell shows them in its edition's language without any code differing between the editions.
+
+    >>> set_language("简体中文")
+    >>> choose({"x": "poor service"}, {"x": "服务差"})["x"]
+    '服务差'
+    >>> set_language("English")
+    >>> choose("poor service", "服务差")
+    'poor service'
+    """
+    if type(english) is not type(chinese):
+        raise TypeError(f"english and chinese must be of the same type, got {type(english).__name__} "
+                        f"and {type(chinese).__name__}")
+    return chinese if _state["language"] == "zh_CN" else english
