@@ -2,7 +2,9 @@
 
 Measured here, never asserted in tests:
 
-* every solution notebook, Run All in a fresh kernel (kernel start included) — budget 10 s;
+* every solution notebook, both editions, Run All in a fresh kernel (kernel start included) — budget 10 s;
+* the Chinese edition's pipeline: checking every catalogue (notebooks, documents, the package's messages)
+  ≤ 30 s, and translating every notebook in memory from source + catalogue ≤ 30 s;
 * every widget callback (recompute + redraw), median of repeated slider moves — budget 100 ms;
 * the leaky bucket with 10 million customers over 120 months (one stochastic run) — "well under 1 s";
 * building the customer database ≤ 2 s; matching 100,000 contact records ≤ 10 s; an sBG fit ≤ 20 ms;
@@ -35,7 +37,7 @@ import pandas as pd
 from coursekit import crm, widgets
 from coursekit.cases import bank, dicks, freshbox, hotline, key_accounts, miao, small_rolls
 from coursekit.cases import cdnow as cdnow_case
-from coursekit.course import notebooks
+from coursekit.course import notebooks, translation
 from coursekit.course.grading import measure_grading
 from coursekit.data.cdnow import cdnow_summary
 from coursekit.data.crm_contacts import make_contacts
@@ -43,7 +45,7 @@ from coursekit.data.subscriptions import fader_hardie_survivors
 from coursekit.models import allocation, bgnbd, gamma_gamma, pareto_nbd, survival
 from coursekit.models.bucket import HOLES, Bucket, simulate
 
-__all__ = ["measure_notebooks", "measure_widgets", "measure_bucket", "measure_fresh_clone", "main"]
+__all__ = ["measure_notebooks", "measure_translation", "measure_widgets", "measure_bucket", "measure_fresh_clone", "main"]
 
 
 def _row(what, budget, seconds, limit):
@@ -54,10 +56,28 @@ def _row(what, budget, seconds, limit):
 
 def measure_notebooks():
     rows = []
-    for path in notebooks.solution_notebooks():
+    for path in notebooks.solution_notebooks(editions=True):
         _, seconds = notebooks.execute(path, inplace=False)
         rows.append(_row(f"Run All: {path.parent.name}/{path.name}", "≤ 10 s", seconds, 10))
     return rows
+
+
+def measure_translation():
+    root = notebooks.repo_root()
+    sources = notebooks.solution_notebooks()
+    start = time.perf_counter()
+    problems = [p for path in sources for p in translation.catalogue_problems(path, root)]
+    problems += [p for path in translation.document_paths(root) for p in translation.document_problems(path, root)]
+    problems += translation.package_catalogue_problems(root)
+    checked = time.perf_counter() - start
+    start = time.perf_counter()
+    for path in sources:
+        translation.translated_notebook(path, root, check=False)
+    built = time.perf_counter() - start
+    return [_row(f"Translation check: {len(sources)} notebook catalogues, the documents' and the package's "
+                 f"({len(problems)} problems)", "≤ 30 s", checked, 30),
+            _row(f"Translation build: {len(sources)} Chinese notebooks from source + catalogue (in memory)",
+                 "≤ 30 s", built, 30)]
 
 
 def _median_callback(explorer, moves):
@@ -216,7 +236,7 @@ def measure_fresh_clone():
 
 
 def main(output: str = "build/bench.md", fresh_clone: bool = True, grading: bool = True) -> str:
-    rows = measure_notebooks() + measure_widgets() + measure_bucket() + measure_models() + measure_repeat_buying()
+    rows = measure_notebooks() + measure_translation() + measure_widgets() + measure_bucket() + measure_models() + measure_repeat_buying()
     if grading:
         rows += measure_grading_throughput()
     if fresh_clone:

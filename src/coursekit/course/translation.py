@@ -61,6 +61,7 @@ __all__ = [
     "update_catalogue",
     "catalogue_problems",
     "placeholder_problems",
+    "translated_notebook",
     "DOCUMENT_FOLDERS",
     "document_paths",
     "update_document_catalogue",
@@ -763,8 +764,8 @@ def translate_source(cell, table: dict) -> str:
     return "".join(table.get((ctx, s.text), s.text) if s.unit else s.text for s in _cell_segments(cell))
 
 
-def build_notebook(notebook: Path, root: Path, *, check: bool = True) -> Path:
-    """Write the Chinese teacher's notebook of ``notebook`` from its catalogue (outputs cleared).
+def translated_notebook(notebook: Path, root: Path, *, check: bool = True):
+    """The Chinese teacher's notebook of ``notebook`` from its catalogue (outputs cleared), in memory.
 
     Raises
     ------
@@ -797,6 +798,18 @@ def build_notebook(notebook: Path, root: Path, *, check: bool = True) -> Path:
             meta["title"] = table.get(("metadata", meta["title"]), meta["title"])
         if meta.get("skills"):
             meta["skills"] = [table.get(("metadata", t), t) for t in meta["skills"]]
+    return nb
+
+
+def build_notebook(notebook: Path, root: Path, *, check: bool = True) -> Path:
+    """Write :func:`translated_notebook` to :func:`edition_path`.
+
+    Raises
+    ------
+    ValueError
+        As :func:`translated_notebook`.
+    """
+    nb = translated_notebook(notebook, root, check=check)
     out = edition_path(notebook, root)
     out.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out)
