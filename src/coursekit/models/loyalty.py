@@ -42,6 +42,8 @@ from coursekit._validate import check_choice, check_column_name, check_fraction,
 
 __all__ = [
     "LOYALTY_TYPES",
+    "TYPE_NAMES",
+    "TYPE_NAMES_ZH",
     "READING_SWING_WEIGHTS",
     "HYPOTHESES",
     "decision_table",
@@ -57,6 +59,9 @@ __all__ = [
 
 #: The three loyalty types of the readings, in display order.
 LOYALTY_TYPES = ("advocate", "user", "comparer")
+#: How a chart or a table names each type, in English and in Chinese (the glossary's terms).
+TYPE_NAMES = {"advocate": "brand advocates", "user": "brand users", "comparer": "brand comparers"}
+TYPE_NAMES_ZH = {"advocate": "品牌拥护者", "user": "品牌使用者", "comparer": "品牌比较者"}
 
 #: Outcome change per customer per unit of attitude change, relative to an advocate: the reading's
 #: claim (R4) that comparers' attitude moves results about twice as much as the other two types'.
