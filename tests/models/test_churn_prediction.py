@@ -10,6 +10,7 @@ from sklearn.metrics import roc_auc_score
 
 from coursekit import data
 from coursekit.models import churn_prediction as cp
+from coursekit.models import uplift
 
 
 def test_snapshot_and_label_against_a_brute_force_count():
@@ -85,3 +86,19 @@ def test_a_logistic_regression_trained_on_the_past_predicts_the_future():
 def test_bad_input_is_refused_with_a_clear_error(call, error):
     with pytest.raises(error):
         call()
+
+
+def test_rank_groups_cuts_the_ranking_into_equal_groups():
+    rng = np.random.default_rng(4)
+    score = rng.random(1003)
+    group = cp.rank_groups(score, groups=10)
+    sizes = np.bincount(group)[1:]
+    assert sizes.max() - sizes.min() <= 1 and sizes.sum() == 1003
+    assert score[group == 1].min() > score[group == 2].max()          # the highest scores come first
+    treated = rng.random(1003) < 0.5
+    table = uplift.uplift_table(score, treated, rng.random(1003) < 0.3, groups=10)
+    assert table["customers"].tolist() == sizes.tolist()              # the same ranking in both tables
+    with pytest.raises(ValueError, match="groups must be at most"):
+        cp.rank_groups([1.0, 2.0], groups=3)
+    with pytest.raises(ValueError, match="whole number"):
+        cp.rank_groups([1.0, 2.0], groups=1.5)

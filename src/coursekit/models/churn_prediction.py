@@ -39,7 +39,7 @@ from coursekit._validate import (
     check_vector,
 )
 
-__all__ = ["snapshot_features", "churn_label", "gains_table", "calibration_table", "targeting_profit"]
+__all__ = ["snapshot_features", "churn_label", "rank_groups", "gains_table", "calibration_table", "targeting_profit"]
 
 
 def _log(orders, by, date, amount):
@@ -142,6 +142,33 @@ def _scores_and_outcomes(score, outcome):
     return s, y
 
 
+def rank_groups(score, groups: int = 10) -> np.ndarray:
+    """Each customer's group, 1..``groups``, when the customers are ranked by ``score`` (highest first)
+    and cut into ``groups`` groups as equal as they can be (ties keep their order).
+
+    The ranking of :func:`gains_table` and of :func:`coursekit.models.uplift.uplift_table`.
+
+    Raises
+    ------
+    ValueError
+        If ``score`` is empty or holds missing values, or ``groups`` is not a whole number from 1 to the
+        number of customers.
+
+    Examples
+    --------
+    >>> rank_groups([0.1, 0.9, 0.5, 0.7], groups=2)
+    array([2, 1, 2, 1])
+    """
+    s = check_vector("score", score)
+    k = check_positive_int("groups", groups)
+    if k > s.size:
+        raise ValueError(f"groups must be at most the number of customers ({s.size}), got {k}")
+    order = np.argsort(-s, kind="stable")
+    group = np.empty(s.size, dtype=np.int64)
+    group[order] = np.arange(s.size) * k // s.size + 1
+    return group
+
+
 def gains_table(score, outcome, groups: int = 10) -> pd.DataFrame:
     r"""Customers ranked by score (highest first) in ``groups`` equal groups: churners caught and lift.
 
@@ -177,12 +204,7 @@ def gains_table(score, outcome, groups: int = 10) -> pd.DataFrame:
     2              2         0         0.0   0.0       1.0
     """
     s, y = _scores_and_outcomes(score, outcome)
-    k = check_positive_int("groups", groups)
-    if k > s.size:
-        raise ValueError(f"groups must be at most the number of customers ({s.size}), got {k}")
-    order = np.argsort(-s, kind="stable")
-    group = np.empty(s.size, dtype=np.int64)
-    group[order] = np.arange(s.size) * k // s.size + 1
+    group = rank_groups(s, groups)
     table = pd.DataFrame({"group": group, "churned": y}).groupby("group")["churned"].agg(customers="size", churners="sum")
     table["churners"] = table["churners"].astype(np.int64)
     base = y.mean()

@@ -37,7 +37,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from coursekit._validate import check_flags, check_number, check_positive_int, check_vector
+from coursekit._validate import check_flags, check_number, check_vector
+from coursekit.models.churn_prediction import rank_groups
 
 __all__ = ["uplift_table", "saved_curve", "targeting_value"]
 
@@ -103,12 +104,7 @@ def uplift_table(score, treated, churned, groups: int = 10) -> pd.DataFrame:
     2              2        1        1            1.0            1.0     0.0
     """
     s, t, y = _inputs(score, treated, churned)
-    k = check_positive_int("groups", groups)
-    if k > s.size:
-        raise ValueError(f"groups must be at most the number of customers ({s.size}), got {k}")
-    order = np.argsort(-s, kind="stable")
-    group = np.empty(s.size, dtype=np.int64)
-    group[order] = np.arange(s.size) * k // s.size + 1
+    group = rank_groups(s, groups)
     frame = pd.DataFrame({"group": group, "treated": t, "churn_t": y & t, "churn_c": y & ~t})
     table = frame.groupby("group").agg(customers=("treated", "size"), treated=("treated", "sum"),
                                        churners_t=("churn_t", "sum"), churners_c=("churn_c", "sum"))
