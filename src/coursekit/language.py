@@ -26,7 +26,7 @@ from importlib import resources
 
 import polib
 
-__all__ = ["LANGUAGES", "set_language", "language", "tr", "choose", "catalogue_file"]
+__all__ = ["LANGUAGES", "set_language", "language", "tr", "N_", "translate", "choose", "catalogue_file"]
 
 #: The languages a notebook can choose, by the name it uses: name -> gettext language code.
 LANGUAGES = {"English": "en", "简体中文": "zh_CN"}
@@ -71,7 +71,30 @@ def _table(code: str) -> dict[str, str]:
 
 def tr(text: str) -> str:
     """``text`` in the current language (itself in English, or where the catalogue has no translation)."""
-    code = _state["language"]
+    return translate(text, _state["language"])
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` for the package's catalogue without translating it now (gettext's ``N_``): for words
+    kept in a table and put into a language where they are used, with :func:`translate`."""
+    return text
+
+
+def translate(text: str, code: str) -> str:
+    """``text`` in the language ``code`` -- ``"en"`` or ``"zh_CN"`` (a notebook's ``"zh-CN"`` too) --
+    whatever the current language: for output whose language is not the session's, such as a Chinese
+    submission's feedback page.
+
+    >>> translate("Score", "zh-CN")
+    '得分'
+    >>> translate("Score", "en")
+    'Score'
+    """
+    if not isinstance(text, str) or not isinstance(code, str):
+        raise TypeError(f"text and code must be strings, got {type(text).__name__} and {type(code).__name__}")
+    code = code.replace("-", "_")
+    if code not in LANGUAGES.values():
+        raise ValueError(f"code must be one of {', '.join(map(repr, LANGUAGES.values()))}, got {code!r}")
     if code == "en":
         return text
     return _table(code).get(text, text)

@@ -28,6 +28,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from coursekit._validate import check_number
+from coursekit.language import N_, translate
 
 __all__ = ["ASSIGNMENTS", "INSTRUCTOR_ONLY", "NBGRADER_MISSING", "repo_root", "solution_notebooks", "execute",
            "generate", "require_nbgrader", "is_instructor_only", "drop_instructor_cells", "DropInstructorCells",
@@ -169,39 +170,20 @@ if _NbGraderPreprocessor is not None:
             return drop_instructor_cells(nb), resources
 
 
-#: The case index's words in each edition of the case library.
-_INDEX_TEXT = {
-    "cases": {
-        "header": [
-            "# Case library",
-            "",
-            "Case studies retold from the course readings, and one on real customers (Case 9, CDNOW),",
-            "each with data to work with, autograded questions and discussion questions. Open a case",
-            "in JupyterLab and run it top to bottom;",
-            "answer the ✏️ questions in place. (This index is generated from the notebooks by",
-            "`make release`; the instructor's versions with worked answers and teaching notes are in",
-            "`solutions/cases/`.)",
-            "",
-            "| Case | Chapters | Time | Skills practised |",
-            "|---|---|---|---|",
-        ],
-        "minutes": "{m} min", "join": "; ",
-    },
-    "cases-zh": {
-        "header": [
-            "# 案例库（简体中文版）",
-            "",
-            "这些案例改编自课程的阅读材料，其中案例 9 使用 CDNOW 的真实顾客数据。每个案例都附有可以动手分析的",
-            "数据、自动评分的问题和课堂讨论题。请在 JupyterLab 中打开案例，从头到尾依次运行，并在原处回答标有 ✏️",
-            "的问题。（本索引由 `make release` 根据笔记本生成；含参考答案和教学笔记的教师版在",
-            "`solutions/cases-zh/`。英文版见 `cases/`。）",
-            "",
-            "| 案例 | 对应章节 | 时长 | 练习的技能 |",
-            "|---|---|---|---|",
-        ],
-        "minutes": "{m} 分钟", "join": "；",
-    },
-}
+#: The case libraries with an index, and the language of each.
+_INDEXED = {"cases": "en", "cases-zh": "zh_CN"}
+#: The case index's own words (the Chinese edition's come from the package's catalogue).
+_INDEX_TITLE = N_("# Case library")
+_INDEX_INTRO = N_(
+    "Case studies retold from the course readings, and one on real customers (Case 9, CDNOW),\n"
+    "each with data to work with, autograded questions and discussion questions. Open a case\n"
+    "in JupyterLab and run it top to bottom;\n"
+    "answer the ✏️ questions in place. (This index is generated from the notebooks by\n"
+    "`make release`; the instructor's versions with worked answers and teaching notes are in\n"
+    "`solutions/{assignment}/`.)")
+_INDEX_HEADER = N_("| Case | Chapters | Time | Skills practised |")
+_INDEX_MINUTES = N_("{minutes} min")
+_INDEX_JOIN = N_("; ")
 
 
 def case_index(root: Path | None = None, assignment: str = "cases") -> str:
@@ -214,26 +196,29 @@ def case_index(root: Path | None = None, assignment: str = "cases") -> str:
     ``assignment="cases-zh"`` indexes the Chinese edition (its metadata translated by
     :func:`coursekit.course.translation.build_notebook`), in Chinese.
     """
-    if assignment not in _INDEX_TEXT:
-        raise ValueError(f"assignment must be one of {', '.join(map(repr, _INDEX_TEXT))}, got {assignment!r}")
+    if assignment not in _INDEXED:
+        raise ValueError(f"assignment must be one of {', '.join(map(repr, _INDEXED))}, got {assignment!r}")
     root = repo_root() if root is None else Path(root)
-    text = _INDEX_TEXT[assignment]
+    code = _INDEXED[assignment]
     rows = []
     for path in sorted((root / "solutions" / assignment).glob("*.ipynb")):
         meta = nbformat.read(path, as_version=4).metadata.get("coursekit")
         if not meta or not {"title", "chapters", "minutes", "skills"} <= set(meta):
             raise ValueError(f"{path.name}: metadata['coursekit'] needs title, chapters, minutes and skills")
         chapters = ", ".join(str(c) for c in sorted(meta["chapters"]))
-        rows.append(f"| [{meta['title']}]({path.name}) | {chapters} | {text['minutes'].format(m=meta['minutes'])} | "
-                    f"{text['join'].join(meta['skills'])} |")
-    return "\n".join(text["header"] + rows) + "\n"
+        minutes = translate(_INDEX_MINUTES, code).format(minutes=meta["minutes"])
+        rows.append(f"| [{meta['title']}]({path.name}) | {chapters} | {minutes} | "
+                    f"{translate(_INDEX_JOIN, code).join(meta['skills'])} |")
+    header = [translate(_INDEX_TITLE, code), "", translate(_INDEX_INTRO, code).format(assignment=assignment), "",
+              translate(_INDEX_HEADER, code), "|---|---|---|---|"]
+    return "\n".join(header + rows) + "\n"
 
 
 def write_case_index(root: Path | None = None) -> list[Path]:
     """Write :func:`case_index` to ``solutions/<assignment>/README.md`` for each case library that has cases."""
     root = repo_root() if root is None else Path(root)
     written = []
-    for assignment in _INDEX_TEXT:
+    for assignment in _INDEXED:
         folder = root / "solutions" / assignment
         if any(folder.glob("*.ipynb")):
             path = folder / "README.md"

@@ -587,12 +587,12 @@ def build_document(path: Path, root: Path, *, check: bool = True) -> Path:
 
 
 def package_units(package: Path) -> list[tuple[str, str]]:
-    """Every text the package marks with :func:`coursekit.language.tr`, as ``(module:line, text)``."""
+    """Every text the package marks with :func:`coursekit.language.tr` or ``N_``, as ``(module:line, text)``."""
     units = []
     for path in sorted(Path(package).rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr" \
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("tr", "N_") \
                     and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
                 units.append((f"{path.relative_to(package).as_posix()}:{node.lineno}", None, node.args[0].value))
     return sorted(units, key=lambda u: (u[0].split(":")[0], int(u[0].split(":")[1])))

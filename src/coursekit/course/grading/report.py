@@ -33,6 +33,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from coursekit import plotting
+from coursekit.language import N_, translate
 
 __all__ = ["NO_SANDBOX_WARNING", "FORMULA_START", "gradebook_columns", "gradebook_rows", "safe_name", "spreadsheet_safe", "write_reports"]
 
@@ -198,33 +199,24 @@ pre{background:#f6f8fa;padding:.6rem;overflow-x:auto;font-size:.85rem;white-spac
 """
 
 
-#: The feedback page's own words in each edition's language (a submission's feedback is in its language).
+#: The feedback page's own words; a submission's page has them in its language (:func:`_words`).
 FEEDBACK_WORDS = {
-    "en": {
-        "lang": "en", "feedback": "Feedback", "score": "Score", "status": "status",
-        "not_graded": "Your submission could not be graded automatically; your teacher has been told why.",
-        "printed": "What your code printed:", "not_run": "This cell was not run (the notebook stopped before it).",
-        "question": "Question", "manual": "To be graded by the teacher", "passed": "Tests passed",
-        "failing": "Failing check (visible in your notebook):", "other": "Other answers", "file": "File",
-        "answered": "Your answer", "unanswered": "Your answer (not answered: the stub is unchanged)",
-        "missing": "Your answer (missing: this cell was not in your notebook)",
-        "hidden": "A hidden test failed", "visible": "A visible test failed", "not_passed": "Not passed",
-        "withheld": "[output withheld: it quotes the course's test code]",
-        "tb_withheld": "(traceback withheld: it quotes the course's test code)",
-    },
-    "zh-CN": {
-        "lang": "zh-CN", "feedback": "评分反馈", "score": "得分", "status": "状态",
-        "not_graded": "你的提交无法自动评分，原因已告知你的老师。",
-        "printed": "你的代码输出的内容：", "not_run": "这个单元格没有运行（笔记本在它之前就停止了）。",
-        "question": "题目", "manual": "由老师评分", "passed": "测试通过",
-        "failing": "未通过的检查（在你的笔记本里可以看到）：", "other": "其他答案", "file": "文件",
-        "answered": "你的答案", "unanswered": "你的答案（未作答：答题单元格没有改动）",
-        "missing": "你的答案（缺失：你的笔记本里没有这个单元格）",
-        "hidden": "一项隐藏测试未通过", "visible": "一项可见测试未通过", "not_passed": "未通过",
-        "withheld": "[输出未显示：其中引用了课程的测试代码]",
-        "tb_withheld": "（错误追踪未显示：其中引用了课程的测试代码）",
-    },
+    "feedback": N_("Feedback"), "score": N_("Score"), "status": N_("status"),
+    "not_graded": N_("Your submission could not be graded automatically; your teacher has been told why."),
+    "printed": N_("What your code printed:"), "not_run": N_("This cell was not run (the notebook stopped before it)."),
+    "question": N_("Question"), "manual": N_("To be graded by the teacher"), "passed": N_("Tests passed"),
+    "failing": N_("Failing check (visible in your notebook):"), "other": N_("Other answers"), "file": N_("File"),
+    "answered": N_("Your answer"), "unanswered": N_("Your answer (not answered: the stub is unchanged)"),
+    "missing": N_("Your answer (missing: this cell was not in your notebook)"),
+    "hidden": N_("A hidden test failed"), "visible": N_("A visible test failed"), "not_passed": N_("Not passed"),
+    "withheld": N_("[output withheld: it quotes the course's test code]"),
+    "tb_withheld": N_("(traceback withheld: it quotes the course's test code)"),
 }
+
+
+def _words(code: str) -> dict:
+    """:data:`FEEDBACK_WORDS` in the language ``code`` (``"en"`` or ``"zh-CN"``), and the page's ``lang``."""
+    return {"lang": code, **{key: translate(text, code) for key, text in FEEDBACK_WORDS.items()}}
 
 
 def _withheld(text: str, hidden_text) -> bool:
@@ -267,7 +259,7 @@ _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, tri
 _FEEDBACK = _ENV.from_string(FEEDBACK_TEMPLATE)
 
 
-def _outputs(outputs, hidden_text, words=FEEDBACK_WORDS["en"]) -> list[dict]:
+def _outputs(outputs, hidden_text, words=FEEDBACK_WORDS) -> list[dict]:
     """The printed outputs of an answer cell, as (css class, text) for the template."""
     shown = []
     for out in outputs:
@@ -285,7 +277,7 @@ def _outputs(outputs, hidden_text, words=FEEDBACK_WORDS["en"]) -> list[dict]:
     return shown
 
 
-def _answer(gid, answer, hidden_text, words=FEEDBACK_WORDS["en"]) -> dict:
+def _answer(gid, answer, hidden_text, words=FEEDBACK_WORDS) -> dict:
     state = answer.get("state", "missing")
     label = words[state]
     return {"gid": gid, "label": label, "source": answer.get("source", ""),
@@ -293,10 +285,9 @@ def _answer(gid, answer, hidden_text, words=FEEDBACK_WORDS["en"]) -> dict:
             "not_run": answer.get("status") == "not run"}
 
 
-def _question(gid, points, test, answers, words=FEEDBACK_WORDS["en"]) -> dict:
+def _question(gid, points, test, answers, words=FEEDBACK_WORDS) -> dict:
     score = f"{_fmt(test['points']) if test['points'] is not None else '–'} / {_points(test['max'])}"
-    which = words.get(test.get("part"), words["not_passed"]) if test.get("part") in ("hidden", "visible") \
-        else words["not_passed"]
+    which = words[test["part"]] if test.get("part") in ("hidden", "visible") else words["not_passed"]
     return {"gid": gid, "points": _points(points), "answers": answers, "manual": test["passed"] is None,
             "passed": bool(test["passed"]), "score": score, "which": which, "message": test.get("message", ""),
             "line": test.get("line", "")}
@@ -343,7 +334,7 @@ def feedback_html(result, notebook: str, questions, hidden_text=()) -> str:
     >>> "一项隐藏测试未通过" in feedback_html(r, "chapters/x", [("q", 1.0, "auto")])
     True
     """
-    words = FEEDBACK_WORDS.get(getattr(result, "language", "en"), FEEDBACK_WORDS["en"])
+    words = _words(result.language)
     questions_shown, shown = [], set()
     for gid, points, _ in questions:
         test = result.tests.get(gid)
