@@ -36,7 +36,7 @@ import pandas as pd
 from coursekit import plotting
 from coursekit._validate import check_choice, check_frame, check_number, check_positive_int, check_scalar, check_seed
 from coursekit.data.sampling import streams
-from coursekit.language import language, tr
+from coursekit.language import choose, tr
 from coursekit.models import bucket as _bucket
 from coursekit.tables import Column, Table, write_tables
 from coursekit.widgets import Explorer, float_slider
@@ -657,12 +657,9 @@ def repair_explorer(bucket, repairs, budget: float = 8_000.0):
         raise TypeError(f"bucket must be a coursekit.models.bucket.Bucket, got {type(bucket).__name__}")
     plug_plan(bucket, repairs)  # validate once
     holes = list(repairs["hole"].astype(str))
-    # The holes' names as the student reads them (in English, those of _bucket.HOLE_LABELS).
-    names = {"rude_staff": tr("Rude staff"), "out_of_stock": tr("Out of stock"), "poor_service": tr("Poor service"),
-             "untrained_staff": tr("Untrained staff"), "poor_quality": tr("Poor quality"),
-             "poor_selection": tr("Poor selection")}
+    names = choose(_bucket.HOLE_LABELS, _bucket.HOLE_LABELS_ZH)          # the holes as the student reads them
     labels = [names[h] for h in holes]
-    comma = "、" if language() == "zh_CN" else ", "
+    comma = choose(", ", "、")
     y = np.arange(len(holes))
 
     def draw(ax, artists, budget, acquisition_cost):

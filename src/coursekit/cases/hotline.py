@@ -40,7 +40,7 @@ from scipy.special import expit
 from coursekit import plotting
 from coursekit._validate import check_frame, check_number, check_positive_int, check_seed
 from coursekit.data.sampling import scale_round, streams
-from coursekit.language import language, tr
+from coursekit.language import choose, tr
 from coursekit.models import satisfaction as _sat
 from coursekit.tables import Column, Table, write_tables
 from coursekit.widgets import Explorer, float_slider, int_slider
@@ -645,7 +645,7 @@ def hotline_ipa_explorer(frame=None):
     quadrant_names = {"Concentrate here": tr("Concentrate here"), "Keep up the good work": tr("Keep up the good work"),
                       "Low priority": tr("Low priority"), "Possible overkill": tr("Possible overkill")}
     periods = [tr("before the 24-hour line"), tr("one year after"), tr("two years after")]
-    comma = "、" if language() == "zh_CN" else ", "
+    comma = choose(", ", "、")
 
     def draw(ax, artists, wave):
         g = grid.loc[wave].reindex(attrs)

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from coursekit import plotting
-from coursekit.language import tr
+from coursekit.language import choose, tr
 from coursekit.models import bucket as _bucket
 from coursekit.models import clv as _clv
 from coursekit.widgets._core import Explorer
@@ -74,10 +74,8 @@ _INITIAL, _MARGIN, _ACQUISITION = 10_000, 30.0, 200.0
 
 
 def _hole_labels() -> dict[str, str]:
-    """The holes' names (:data:`coursekit.models.bucket.HOLE_LABELS`) in the current language."""
-    return {"rude_staff": tr("Rude staff"), "out_of_stock": tr("Out of stock"), "poor_service": tr("Poor service"),
-            "untrained_staff": tr("Untrained staff"), "poor_quality": tr("Poor quality"),
-            "poor_selection": tr("Poor selection")}
+    """The holes' names (:data:`coursekit.models.bucket.HOLE_LABELS` or ``HOLE_LABELS_ZH``) in the current language."""
+    return choose(_bucket.HOLE_LABELS, _bucket.HOLE_LABELS_ZH)
 
 
 def _draw_bucket(ax, artists, inflow, months, **rates_pct):
@@ -108,7 +106,7 @@ def _draw_bucket(ax, artists, inflow, months, **rates_pct):
         artists["steady"].set_ydata([level, level])
         best = _bucket.hole_values(b).iloc[0]
         results.update(steady_state=level, refill_cost=_bucket.refill_cost(b), best_hole=best["hole"])
-        hole = _hole_labels().get(best["hole"], _bucket.HOLE_LABELS[best["hole"]])
+        hole = _hole_labels()[best["hole"]]
         html = (tr("Total churn {churn} a month; the bucket settles at <b>{customers}</b> customers.").format(
                     churn=f"{b.churn:.1%}", customers=f"{level:,.0f}")
                 + "<br>" + tr("Refilling it costs USD {cost} a month in acquisition.").format(
@@ -132,7 +130,7 @@ def bucket_explorer(inflow=400, months=60, rates_pct=None) -> Explorer:
     """
     rates_pct = dict({hole: 1.0 for hole in _bucket.HOLES}, **(rates_pct or {}))
     names = _hole_labels()
-    controls = {hole: _float_slider(tr("{hole} (%/month)").format(hole=names.get(hole, _bucket.HOLE_LABELS[hole])),
+    controls = {hole: _float_slider(tr("{hole} (%/month)").format(hole=names[hole]),
                                     rates_pct[hole], 0, 10, 0.25)
                 for hole in _bucket.HOLES}
     controls["inflow"] = _int_slider(tr("New customers / month"), inflow, 0, 2000, 50)
