@@ -22,7 +22,7 @@ STUDENT_CONFIG := $(CURDIR)/jupyter/student
 # The Chinese edition's lab: JupyterLab's menus in Chinese (the language pack) from settings copied into build/.
 LAB_ZH_SETTINGS := $(CURDIR)/build/lab-zh/settings
 
-.PHONY: help lab lab-zh lab-teacher test release execute generate data bench clean grade
+.PHONY: help lab lab-zh lab-teacher test release execute generate data bench clean grade site slides
 
 help:
 	@echo "make lab      - install everything into .venv and open the course in JupyterLab (as a student sees it)"
@@ -32,6 +32,8 @@ help:
 	@echo "make release  - re-execute solutions/ and regenerate the student notebooks (nbgrader)"
 	@echo "make data     - regenerate datasets/ from the generator, byte for byte"
 	@echo "make bench    - measure the performance budgets; table printed and written to build/bench.md"
+	@echo "make site     - build the course website, English and 简体中文, into build/site (works offline)"
+	@echo "make slides   - build the reveal.js slide decks of every chapter and case into build/slides (works offline)"
 
 $(STAMP): pyproject.toml constraints.txt jupyter/lab/settings/overrides.json
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "coursekit needs Python 3.11, found " + sys.version.split()[0]'
@@ -56,8 +58,11 @@ lab-teacher: $(STAMP)
 	$(BIN)/jupyter lab $(LAB_FLAGS) --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/solutions/$(CHAPTER1)
 
 # Notebooks run in parallel, one worker per core; --dist loadscope keeps each notebook's cells together.
+# The website and the slides are built first: their tests open what `make site` and `make slides` wrote.
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/coursekit site
+	$(BIN)/coursekit slides
 	$(BIN)/python -m pytest -n auto --dist loadscope
 
 release: $(STAMP)
@@ -71,6 +76,15 @@ generate: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/python -m coursekit.data datasets
+
+# The website (build/site/en, build/site/zh-CN) from the committed, executed notebooks: nothing is re-run.
+# Serve it with: python3 -m http.server -d build/site
+site: $(STAMP)
+	$(BIN)/coursekit site
+
+# The slide decks (build/slides/en, build/slides/zh-CN), with reveal.js, MathJax and require.js from npm.
+slides: $(STAMP)
+	$(BIN)/coursekit slides
 
 bench: $(STAMP)
 	$(BIN)/coursekit bench --output build/bench.md
