@@ -180,8 +180,19 @@ def stage_edition(edition: str, folder, root: Path | None = None) -> list[str]:
         (folder / "teachers" / f"{name}.md").write_text(text, encoding="utf-8")
         if name != "index":
             teacher_pages.append(f"teachers/{name}")
-    # the landing page
+    # the landing page: what the course holds, each part with its pages
     landing = [f"# {translate(_TITLE, code)}", "", translate(_INTRO, code), "", translate(_HOW, code), ""]
+    for part, pages in parts:
+        landing += [f"## {translate(_PARTS if part == 'chapters' else _CASES, code)}", ""]
+        for page in pages:
+            title = nbformat.read(folder / f"{page}.ipynb", as_version=4).metadata.get("title") or page
+            landing.append(f"- [{title}]({page}.ipynb)")
+        landing.append("")
+    landing += [f"## {translate(_REFERENCE, code)}", "", f"- [{translate(_GLOSSARY, code)}](glossary.md)",
+                f"- [{translate(_DATA_TITLE, code)}](datasets/index.md)", "",
+                f"## {translate(_TEACHERS, code)}", ""]
+    guide = _first_heading((folder / "teachers" / "index.md").read_text(encoding="utf-8"))
+    landing += [f"- [{guide}](teachers/index.md)", ""]
     (folder / "index.md").write_text("\n".join(landing), encoding="utf-8")
     toc = ["format: jb-book", "root: index", "parts:"]
     for part, pages in parts:

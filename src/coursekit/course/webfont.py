@@ -26,22 +26,23 @@ FONT_FILE = "noto-sans-sc-subset.woff2"
 CSS_FILE = "cjk-font.css"
 #: The code points the font is used for (CJK punctuation, ideographs, full-width forms): put first in a
 #: ``font-family`` list, it draws the Chinese and leaves Latin text to the fonts after it.
-UNICODE_RANGE = "U+2E80-9FFF, U+F900-FAFF, U+FE30-FE4F, U+FF00-FFEF, U+20000-2FFFF"
+_RANGES = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x2FFFF))
+UNICODE_RANGE = ", ".join(f"U+{low:X}-{high:X}" for low, high in _RANGES)
 #: The face of the collection to use (the collection also holds the Japanese, Korean and traditional forms).
 _FACE = "Noto Sans CJK SC"
 _COLLECTION = Path(noto_cjk_sans_otc.__file__).with_name("NotoSansCJK-Regular.ttc")
 
 
 def cjk_characters(text: str) -> str:
-    """The distinct characters of ``text`` outside Latin, Greek and Cyrillic (code points from U+2E80:
-    CJK, full-width punctuation), sorted.
+    """The distinct characters of ``text`` in :data:`UNICODE_RANGE` (CJK punctuation, ideographs, full-width
+    forms), sorted.
 
     >>> cjk_characters("客户 keeps 客户，churn")
     '客户，'
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    return "".join(sorted({c for c in text if ord(c) >= 0x2E80}))
+    return "".join(sorted({c for c in text if any(low <= ord(c) <= high for low, high in _RANGES)}))
 
 
 def write_cjk_font(folder, text: str) -> Path:
