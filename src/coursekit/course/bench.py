@@ -14,6 +14,8 @@ Measured here, never asserted in tests:
   installed into a scratch folder (times and ratio; skipped if it cannot be installed);
 * grading 100 Chapter 1 submissions with ``coursekit grade`` and with plain sequential
   ``nbgrader autograde`` in the same run (times and ratio);
+* ``make site`` (both editions, from the executed notebooks, nothing re-run) — budget 5 minutes — and
+  ``make slides``, each into a scratch folder;
 * ``make test`` on a fresh clone of the repository, install included — budget 10 minutes.
 
 The table is printed and written to a Markdown file (default ``build/bench.md``).
@@ -37,7 +39,7 @@ import pandas as pd
 from coursekit import crm, widgets
 from coursekit.cases import bank, dicks, freshbox, hotline, key_accounts, miao, small_rolls
 from coursekit.cases import cdnow as cdnow_case
-from coursekit.course import notebooks, translation
+from coursekit.course import notebooks, site, slides, translation
 from coursekit.course.grading import measure_grading
 from coursekit.data.cdnow import cdnow_summary
 from coursekit.data.crm_contacts import make_contacts
@@ -45,7 +47,7 @@ from coursekit.data.subscriptions import fader_hardie_survivors
 from coursekit.models import allocation, bgnbd, gamma_gamma, pareto_nbd, survival
 from coursekit.models.bucket import HOLES, Bucket, simulate
 
-__all__ = ["measure_notebooks", "measure_translation", "measure_widgets", "measure_bucket", "measure_fresh_clone", "main"]
+__all__ = ["measure_notebooks", "measure_translation", "measure_publishing", "measure_widgets", "measure_bucket", "measure_fresh_clone", "main"]
 
 
 def _row(what, budget, seconds, limit):
@@ -219,6 +221,24 @@ def measure_grading_throughput(n: int = 100, jobs: int = 2):
     ]
 
 
+def measure_publishing():
+    """``make site`` and ``make slides``, each built into a scratch folder."""
+    rows = []
+    with tempfile.TemporaryDirectory() as scratch:
+        start = time.perf_counter()
+        built = site.build_site(Path(scratch) / "site")
+        seconds = time.perf_counter() - start
+        pages = ", ".join(f"{edition} {n}" for edition, n in built["pages"].items())
+        rows.append(_row(f"make site: both editions ({pages} pages; Jupyter Book "
+                         f"{built['seconds']['build']:.0f} s, font {built['seconds']['font']:.0f} s)",
+                         "≤ 5 min", seconds, 300))
+        start = time.perf_counter()
+        decks = slides.build_slides(Path(scratch) / "slides")
+        seconds = time.perf_counter() - start
+        rows.append(_row(f"make slides: {len(decks)} decks, both editions", "≤ 5 min", seconds, 300))
+    return rows
+
+
 def measure_fresh_clone():
     root = notebooks.repo_root()
     with tempfile.TemporaryDirectory() as tmp:
@@ -236,7 +256,8 @@ def measure_fresh_clone():
 
 
 def main(output: str = "build/bench.md", fresh_clone: bool = True, grading: bool = True) -> str:
-    rows = measure_notebooks() + measure_translation() + measure_widgets() + measure_bucket() + measure_models() + measure_repeat_buying()
+    rows = (measure_notebooks() + measure_translation() + measure_publishing() + measure_widgets() + measure_bucket()
+            + measure_models() + measure_repeat_buying())
     if grading:
         rows += measure_grading_throughput()
     if fresh_clone:

@@ -13,6 +13,10 @@ Sub-commands::
                                        the Chinese edition: update the catalogues from the English
                                        source, list what blocks a build, build (and execute) it;
                                        documents: docs/teachers/*.md, datasets/cards/*.md
+    coursekit site [--out DIR]         the course website, English and 简体中文, that loads nothing from the
+                                       internet (default: build/site)
+    coursekit slides [--out DIR]       reveal.js slide decks of every chapter and case, both languages,
+                                       that load nothing from the internet (default: build/slides)
 
 ``release``, ``generate`` and ``grade`` are teacher commands: they need nbgrader, which
 a student install leaves out (``pip install -e '.[teacher]'`` adds it).
@@ -24,7 +28,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from coursekit.course import bench, glossary, grading, notebooks, translation
+from coursekit.course import bench, glossary, grading, notebooks, site, slides, translation
 
 
 def _execute(paths) -> None:
@@ -63,6 +67,10 @@ def main(argv=None) -> int:
     tr.add_argument("action", choices=["update", "check", "build"])
     tr.add_argument("notebooks", nargs="*", help="English teacher notebooks or documents (docs/teachers, datasets/cards); default: every one")
     tr.add_argument("--drop-obsolete", action="store_true", help="update: remove entries whose English is gone")
+    si = sub.add_parser("site", help="build the course website, both languages, offline")
+    si.add_argument("--out", default=None, help="folder to write the site into (default: build/site)")
+    sl = sub.add_parser("slides", help="build the slide decks of every chapter and case, both languages, offline")
+    sl.add_argument("--out", default=None, help="folder to write the decks into (default: build/slides)")
     args = parser.parse_args(argv)
 
     if args.command in ("release", "generate"):
@@ -86,7 +94,30 @@ def main(argv=None) -> int:
         return grading.main(args)
     elif args.command == "translate":
         return _translate(args.action, args.notebooks, drop_obsolete=args.drop_obsolete)
+    elif args.command == "site":
+        _site(args.out)
+    elif args.command == "slides":
+        _slides(args.out)
     return 0
+
+
+def _site(out) -> None:
+    """``coursekit site``: build the website and say where it is and how to serve it."""
+    folder = notebooks.repo_root() / "build" / "site" if out is None else Path(out)
+    built = site.build_site(folder)
+    pages = ", ".join(f"{edition}: {n} pages" for edition, n in built["pages"].items())
+    took = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in built["seconds"].items())
+    print(f"built {folder} ({pages}; {took})")
+    print(f"serve it with: python3 -m http.server -d {folder}  (then open http://localhost:8000/)")
+
+
+def _slides(out) -> None:
+    """``coursekit slides``: build the decks and say where they are."""
+    pages = slides.build_slides(None if out is None else Path(out))
+    *decks, index = pages
+    for path in decks:
+        print(f"built {path}")
+    print(f"{len(decks)} decks; open {index} (serve its folder, e.g. python -m http.server -d {index.parent})")
 
 
 def _build_ready_editions() -> None:

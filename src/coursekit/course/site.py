@@ -326,15 +326,18 @@ def build_site(out=None, root: Path | None = None) -> dict:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    pages = {}
+    pages, text = {}, _CHOOSER
     for edition in EDITIONS:
         html_dir = work / f"{edition}-out" / "_build" / "html"
         shutil.copytree(html_dir, out / edition, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
-        text = "".join(p.read_text(encoding="utf-8", errors="ignore") for p in (out / edition).rglob("*")
-                       if p.suffix in {".html", ".js"} and p.is_file())
-        webfont.write_cjk_font(out / edition / "_static" / "fonts", text + _CHOOSER)
-        pages[edition] = sum(1 for _ in (out / edition).rglob("*.html"))
-    webfont.write_cjk_font(out / "_fonts", _CHOOSER)
+        # the pages and the theme's and search's own words (in their scripts)
+        text += "".join(webfont.cjk_characters(p.read_text(encoding="utf-8", errors="ignore"))
+                        for p in (out / edition).rglob("*") if p.suffix in {".html", ".js"} and p.is_file())
+        pages[edition] = sum(1 for p in (out / edition).rglob("*.html") if "_static" not in p.parts)
+    # one font for the whole site, next to the chooser and in each edition's _static (each edition stands alone)
+    webfont.write_cjk_font(out / "_fonts", text)
+    for edition in EDITIONS:
+        shutil.copytree(out / "_fonts", out / edition / "_static" / "fonts")
     (out / "index.html").write_text(_CHOOSER, encoding="utf-8")
     seconds["font"] = time.perf_counter() - start
     return {"pages": pages, "seconds": seconds}

@@ -11,6 +11,7 @@ drew some Chinese lines as empty boxes, on a machine without a system CJK font.)
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import noto_cjk_sans_otc
@@ -28,6 +29,7 @@ CSS_FILE = "cjk-font.css"
 #: ``font-family`` list, it draws the Chinese and leaves Latin text to the fonts after it.
 _RANGES = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x2FFFF))
 UNICODE_RANGE = ", ".join(f"U+{low:X}-{high:X}" for low, high in _RANGES)
+_IN_RANGE = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _RANGES) + "]")
 #: The face of the collection to use (the collection also holds the Japanese, Korean and traditional forms).
 _FACE = "Noto Sans CJK SC"
 _COLLECTION = Path(noto_cjk_sans_otc.__file__).with_name("NotoSansCJK-Regular.ttc")
@@ -42,7 +44,7 @@ def cjk_characters(text: str) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    return "".join(sorted({c for c in text if any(low <= ord(c) <= high for low, high in _RANGES)}))
+    return "".join(sorted(set(_IN_RANGE.findall(text))))
 
 
 def write_cjk_font(folder, text: str) -> Path:
