@@ -105,6 +105,13 @@ def test_every_link_inside_the_site_resolves(built):
     assert not broken, f"{len(broken)} links lead nowhere:\n" + "\n".join(sorted(broken)[:30])
 
 
+def test_each_chinese_data_card_links_its_full_english_card(built):
+    for card in (built / "zh-CN" / "datasets" / "cards").glob("*.html"):
+        link = f'href="../../../en/datasets/cards/{card.name}"'
+        assert link in card.read_text(encoding="utf-8"), f"the Chinese card {card.name} does not link the English one"
+        assert (built / "en" / "datasets" / "cards" / card.name).is_file()
+
+
 def _sentences(text: str) -> list[str]:
     """Plain sentences of Markdown, long enough to be telling (formulas, tables and code left out)."""
     text = re.sub(r"\$[^$]*\$|`[^`]*`|\[([^\]]*)\]\([^)]*\)", r"\1", text)

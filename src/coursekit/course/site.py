@@ -156,9 +156,11 @@ def stage_edition(edition: str, folder, root: Path | None = None) -> list[str]:
     cards = []
     for path in sorted((root / spec["cards"]).glob("*.md")):
         text = path.read_text(encoding="utf-8")
-        if edition != "en":  # the description links its full English card, on the English site
-            text = re.sub(r"\]\(\.\./([\w-]+)\.md\)",
-                          lambda m: f"](../../../en/datasets/cards/{m.group(1)}.html)", text)
+        if edition != "en":  # the description links its full English card, on the English site (a page of
+            # another book: a plain HTML link, which Sphinx leaves as it is)
+            text = re.sub(r"\[([^\]]+)\]\(\.\./([\w-]+)\.md\)",
+                          lambda m: f'<a href="../../../en/datasets/cards/{m.group(2)}.html" hreflang="en">'
+                                    f"{html.escape(m.group(1).strip('`'))}</a>", text)
         (folder / "datasets" / "cards").mkdir(parents=True, exist_ok=True)
         (folder / "datasets" / "cards" / path.name).write_text(text, encoding="utf-8")
         cards.append((f"datasets/cards/{path.stem}", _first_heading(text)))
@@ -226,7 +228,8 @@ def stage_edition(edition: str, folder, root: Path | None = None) -> list[str]:
             "extra_extensions": ["sphinx-mathjax-offline", "coursekit.course.site"],
             "config": {"language": spec["sphinx"], "html_static_path": ["_static"],
                        "html_css_files": ["coursekit.css"], "html_show_sourcelink": False,
-                       "suppress_warnings": ["myst.header", "myst.xref_missing", "misc.highlighting_failure"]},
+                       # a notebook's title is its H1 and its sections H3 (the course's layout): not a fault
+                       "suppress_warnings": ["myst.header"]},
         },
     }
     (folder / "_config.yml").write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -276,7 +279,7 @@ def setup(app):
 
 def _jupyter_book(source: Path, output: Path) -> subprocess.Popen:
     command = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(source), "--path-output", str(output),
-               "--builder", "html"]
+               "--builder", "html", "--warningiserror", "--keep-going"]  # a broken link fails the build
     log = open(output.parent / f"{output.name}.log", "wb")  # noqa: SIM115 - closed by the caller
     return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONHASHSEED": "0"})
 
