@@ -59,7 +59,9 @@ lab-teacher: $(STAMP)
 
 # Notebooks run in parallel, one worker per core; --dist loadscope keeps each notebook's cells together.
 # The website and the slides are built first: their tests open what `make site` and `make slides` wrote.
+# As root with apt (CI, a container) it first installs the system packages the tests need (.ci/system-packages).
 test: $(STAMP)
+	./.ci/system-packages
 	$(BIN)/ruff check .
 	$(BIN)/coursekit site
 	$(BIN)/coursekit slides
