@@ -136,7 +136,7 @@ def stage_edition(edition: str, folder, root: Path | None = None) -> list[str]:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     links = {"chapters-zh/": "chapters/", "cases-zh/": "cases/", "datasets/cards/zh-CN/": "datasets/cards/",
-             "docs/teachers/zh-CN/": "teachers/", "docs/teachers/": "teachers/", ".ipynb": ".ipynb"}
+             "docs/teachers/zh-CN/": "teachers/", "docs/teachers/": "teachers/"}
     parts = []
     # chapters and cases: the published notebooks
     for part, source in spec["notebooks"].items():
@@ -150,7 +150,7 @@ def stage_edition(edition: str, folder, root: Path | None = None) -> list[str]:
             pages.append(f"{part}/{path.stem}")
         parts.append((part, pages))
     # the case index, generated from the cases' metadata
-    index = (root / source / "README.md").read_text(encoding="utf-8")
+    index = (root / spec["notebooks"]["cases"] / "README.md").read_text(encoding="utf-8")
     (folder / "cases" / "index.md").write_text(_rewrite_links(index, links), encoding="utf-8")
     # data cards: the full cards (English) or their translated descriptions (Chinese)
     cards = []
