@@ -21,6 +21,7 @@ from fontTools.ttLib import TTFont
 
 from coursekit.course import notebooks, site, student_view, webfont
 from tests.site.harness import offline_browser, offline_page, serving
+from tests.site.published import page_text, teacher_only
 
 ROOT = notebooks.repo_root()
 BUILT = ROOT / "build" / "site"
@@ -56,10 +57,7 @@ def _pages(folder: Path) -> list[Path]:
 
 
 def _text(page: Path) -> str:
-    """A page's text, as a reader sees it (tags dropped, entities decoded, spaces collapsed)."""
-    raw = page.read_text(encoding="utf-8")
-    raw = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S)
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", raw)))
+    return page_text(page.read_text(encoding="utf-8"))
 
 
 def test_both_editions_hold_the_same_pages(built):
@@ -112,35 +110,12 @@ def test_each_chinese_data_card_links_its_full_english_card(built):
         assert (built / "en" / "datasets" / "cards" / card.name).is_file()
 
 
-def _sentences(text: str) -> list[str]:
-    """Plain sentences of Markdown, long enough to be telling (formulas, tables and code left out)."""
-    text = re.sub(r"\$[^$]*\$|`[^`]*`|\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"[*_#>]", "", text)
-    text = re.sub(r"(?<!\n)\n(?![\n\-\d])", " ", text)  # a paragraph's lines are one line
-    parts = re.split(r"(?<=[.!?。！？])\s*|\n", text)
-    return [p.strip() for p in parts if len(p.strip()) >= 30 and "|" not in p]
-
-
-def _teacher_only(path: Path) -> list[str]:
-    """What only the teacher's version of a notebook holds: teaching notes, solution code, hidden tests."""
-    student = "\n".join(c.source for c in nbformat.read(ROOT / path.parent.name / path.name, as_version=4).cells)
-    found = []
-    for cell in nbformat.read(path, as_version=4).cells:
-        if notebooks.is_instructor_only(cell):  # (a note may quote the case: what the student has is not secret)
-            found += [s for s in _sentences(cell.source) if re.sub(r"\s+", " ", s) not in re.sub(r"\s+", " ", student)]
-        for block in re.findall(r"### BEGIN (?:SOLUTION|HIDDEN TESTS)\n(.*?)### END", cell.source, re.S):
-            found += [line.strip() for line in block.splitlines()
-                      if len(line.strip()) >= 25 and not line.strip().startswith("#")
-                      and line.strip() not in student]
-    return found
-
-
 @pytest.mark.parametrize("path", notebooks.solution_notebooks(editions=True), ids=lambda p: f"{p.parent.name}-{p.stem}")
 def test_no_teacher_only_text_reaches_a_page(built, path):
     edition = "zh-CN" if path.parent.name.endswith("-zh") else "en"
     part = path.parent.name.removesuffix("-zh")
     page = _text(built / edition / part / f"{path.stem}.html")
-    secrets = _teacher_only(path)
+    secrets = teacher_only(path)
     assert secrets, f"{path.name}: no teaching note or solution found to look for; the test would prove nothing"
     teacher = re.sub(r"\s+", " ", "\n".join(c.source for c in nbformat.read(path, as_version=4).cells))
     leaked = [s for s in secrets if re.sub(r"\s+", " ", s) in page]

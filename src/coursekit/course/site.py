@@ -34,13 +34,13 @@ from coursekit.language import N_, translate
 
 __all__ = ["EDITIONS", "build_site", "stage_edition", "setup"]
 
-#: The editions: folder in the site → (gettext code, Sphinx language, name shown in the switch, where each
-#: part of the repository comes from).
+#: The editions: folder in the site (also the language code :func:`coursekit.language.translate` takes) →
+#: Sphinx's language, and where each part of the repository comes from.
 EDITIONS = {
-    "en": {"code": "en", "sphinx": "en", "name": "English",
+    "en": {"sphinx": "en",
            "notebooks": {"chapters": "chapters", "cases": "cases"},
            "teachers": "docs/teachers", "cards": "datasets/cards"},
-    "zh-CN": {"code": "zh_CN", "sphinx": "zh_CN", "name": "简体中文",
+    "zh-CN": {"sphinx": "zh_CN",
               "notebooks": {"chapters": "chapters-zh", "cases": "cases-zh"},
               "teachers": "docs/teachers/zh-CN", "cards": "datasets/cards/zh-CN"},
 }
@@ -75,10 +75,10 @@ _DATA_INTRO = N_(
 _SWITCH = N_("Read this page in English")
 
 
-def _edition(edition: str) -> tuple[dict, str]:
+def _edition(edition: str) -> dict:
     if not isinstance(edition, str) or edition not in EDITIONS:
         raise ValueError(f"edition must be one of {', '.join(map(repr, EDITIONS))}, got {edition!r}")
-    return EDITIONS[edition], EDITIONS[edition]["code"]
+    return EDITIONS[edition]
 
 
 def _write_notebook(nb, path: Path) -> None:
@@ -127,7 +127,7 @@ def stage_edition(edition: str, folder, root: Path | None = None) -> list[str]:
     root : Path, optional
         The course directory; defaults to the repository root.
     """
-    spec, code = _edition(edition)
+    spec, code = _edition(edition), edition  # the edition's folder name is its language code
     if not isinstance(folder, (str, Path)):
         raise TypeError(f"folder must be a path, got {type(folder).__name__}")
     root = notebooks.repo_root() if root is None else Path(root)
@@ -314,7 +314,7 @@ def build_site(out=None, root: Path | None = None) -> dict:
     staged = {edition: stage_edition(edition, work / edition, root) for edition in EDITIONS}
     for edition in staged:
         (other,) = [e for e in EDITIONS if e != edition]
-        switch = {"folder": other, "lang": other, "label": translate(_SWITCH, EDITIONS[other]["code"]),
+        switch = {"folder": other, "lang": other, "label": translate(_SWITCH, other),
                   "pages": staged[other]}
         (work / edition / _SWITCH_FILE).write_text(json.dumps(switch, ensure_ascii=False), encoding="utf-8")
     seconds["stage"] = time.perf_counter() - start

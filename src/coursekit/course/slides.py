@@ -46,7 +46,6 @@ DECK_FOLDERS = {
 LANGUAGE_NAMES = {"en": "English", "zh-CN": "简体中文"}
 #: The index page's headings, in each language through the package's catalogue.
 _HEADINGS = {"chapters": N_("Chapters"), "cases": N_("Cases")}
-_CODES = {"en": "en", "zh-CN": "zh_CN"}
 #: Every deck sits two folders below ``<out>``; the vendored files are reached from there.
 _VENDOR = "../../vendor"
 #: The fonts of the reveal.js theme the decks use (``white``); the CJK web font comes first (it covers only the
@@ -129,7 +128,7 @@ def _index_page(decks: list[tuple[str, str, str, str]]) -> str:
     for language, name in LANGUAGE_NAMES.items():
         lists = []
         for folder, heading in _HEADINGS.items():
-            heading = translate(heading, _CODES[language])
+            heading = translate(heading, language)
             items = [f'      <li><a href="{html.escape(url)}">{html.escape(title)}</a></li>'
                      for deck_lang, deck_folder, title, url in decks if (deck_lang, deck_folder) == (language, folder)]
             if items:

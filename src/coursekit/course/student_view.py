@@ -35,7 +35,6 @@ ANSWER_NOTE = N_("*The output of this cell depends on your answers above: it app
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 #: The last line of a cell that shows an explorer.
 _EXPLORER_CALL = re.compile(r"_explorer\(")
-_LANGUAGES = {"en": "en", "zh-CN": "zh_CN"}
 
 
 def teacher_notebook(student_path, root: Path | None = None) -> Path:
@@ -204,7 +203,7 @@ def student_view(student_path, root: Path | None = None) -> nbformat.NotebookNod
             raise ValueError(f"no notebook at {path}")
     nb = nbformat.read(student_path, as_version=4)
     teacher = nbformat.read(teacher_path, as_version=4)
-    code = _LANGUAGES.get(nb.metadata.get("language", "en"), "en")
+    code = nb.metadata.get("language", "en")  # "en" or "zh-CN", as translate() takes it
     by_id = {cell.id: cell for cell in teacher.cells}
     dependent = answer_dependent_cells(teacher)
     cells = []
