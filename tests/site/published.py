@@ -1,4 +1,5 @@
-"""What the site's and the slides' tests look for in a published page: the text a reader sees, and the text only
+"""What the site's and the slides' tests share: the build they read (``make site``'s or ``make slides``' when it
+is newer than everything it is built from, else a fresh one), the text a reader sees of a page, and the text only
 a teacher's notebook holds (teaching notes, solution code, hidden tests), which no published page may show."""
 
 from __future__ import annotations
@@ -12,6 +13,25 @@ import nbformat
 from coursekit.course import notebooks
 
 ROOT = notebooks.repo_root()
+#: What the site and the slides are built from: a build older than any of these is stale.
+INPUTS = ("solutions", "chapters", "cases", "chapters-zh", "cases-zh", "docs/teachers", "datasets/cards",
+          "src/coursekit")
+
+
+def _newest_input() -> float:
+    return max(p.stat().st_mtime for folder in INPUTS for p in (ROOT / folder).rglob("*")
+               if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts)
+
+
+def current_build(folder: Path, build, scratch: Path) -> Path:
+    """``folder`` if the build there (``make site``, ``make slides``: ``make test`` runs both first) is newer than
+    everything it is built from, else ``build(scratch)`` into a scratch folder; a stale or missing build is never
+    tested."""
+    stamp = folder / "index.html"
+    if stamp.exists() and stamp.stat().st_mtime >= _newest_input():
+        return folder
+    build(scratch)
+    return scratch
 
 
 def page_text(raw: str) -> str:

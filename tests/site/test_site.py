@@ -21,34 +21,21 @@ from fontTools.ttLib import TTFont
 
 from coursekit.course import notebooks, site, student_view, webfont
 from tests.site.harness import offline_browser, offline_page, serving
-from tests.site.published import page_text, teacher_only
+from tests.site.published import current_build, page_text, teacher_only
 
 ROOT = notebooks.repo_root()
 BUILT = ROOT / "build" / "site"
 SHOTS = ROOT / "build" / "screenshots"
-#: What the site is built from: a build older than any of these is stale.
-INPUTS = ("solutions", "chapters", "cases", "chapters-zh", "cases-zh", "docs/teachers", "datasets/cards",
-          "src/coursekit")
 CHAPTER = "chapters/01_why_retention_matters"
 CASE = "cases/01_fedex_customer_worth"
 #: A term each edition's search must find, and a page it is on.
 SEARCHES = {"en": ("churn", CHAPTER), "zh-CN": ("流失", CHAPTER)}
 
 
-def _newest_input() -> float:
-    return max(p.stat().st_mtime for folder in INPUTS for p in (ROOT / folder).rglob("*")
-               if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts)
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """The built site: ``build/site`` if ``make site`` wrote it after the last change, else a fresh build."""
-    stamp = BUILT / "index.html"
-    if stamp.exists() and stamp.stat().st_mtime >= _newest_input():
-        return BUILT
-    out = tmp_path_factory.mktemp("site") / "site"
-    site.build_site(out)
-    return out
+    return current_build(BUILT, site.build_site, tmp_path_factory.mktemp("site") / "site")
 
 
 def _pages(folder: Path) -> list[Path]:

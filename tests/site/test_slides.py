@@ -1,8 +1,9 @@
 """``coursekit slides``: the vendored npm packages, the decks built from the student notebooks, and the decks
 in Chromium with every request that leaves the machine aborted.
 
-The decks are built once per module into a temporary folder (about 20 s), never read from a previous
-``make slides``, so a stale or missing build cannot make the tests pass.
+The decks are the ones ``make slides`` wrote (``make test`` builds them first) when they are newer than everything
+they are built from, else they are built once per module into a temporary folder (about 20 s): a stale or
+missing build cannot make the tests pass.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pytest
 from coursekit.course import notebooks, slides, vendor, webfont
 from coursekit.course.notebooks import repo_root
 from tests.site.harness import offline_browser, offline_page, serving
-from tests.site.published import page_text, teacher_only
+from tests.site.published import current_build, page_text, teacher_only
 
 ROOT = repo_root()
 SHOTS = ROOT / "build" / "screenshots"
@@ -124,10 +125,11 @@ def test_a_listed_file_missing_from_the_tarball_raises(fake_package, no_network,
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """The decks of every student notebook, built now (never a previous build)."""
-    out = tmp_path_factory.mktemp("slides")
-    pages = slides.build_slides(out)
-    return out, pages
+    """The decks of every student notebook (``build/slides`` if current, else built now) and the pages there, in
+    the order :func:`slides.build_slides` returns them."""
+    out = current_build(ROOT / "build" / "slides", slides.build_slides, tmp_path_factory.mktemp("slides"))
+    decks = [slides.deck_path(out, p.relative_to(ROOT)) for p in STUDENT_NOTEBOOKS]
+    return out, [path for path in (*decks, out / "index.html") if path.is_file()]
 
 
 def test_build_slides_refuses_bad_arguments(tmp_path):
