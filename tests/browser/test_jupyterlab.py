@@ -197,6 +197,22 @@ def _slider_delay(page, explorer) -> float:
     return time.monotonic() - started if image.get_attribute("src") != before else float("inf")
 
 
+def _save_and_read(page, path: Path) -> dict:
+    """Save the open notebook from the page, then read it from disk as JSON.
+
+    The save is awaited (``docmanager:save`` resolves once the server has written the file), and a file that
+    does not parse is read again: jupyter_server writes a notebook in place after copying it aside, so a read
+    that meets a save in progress (JupyterLab's autosave can start one at any moment) sees a truncated file.
+    """
+    page.evaluate("async () => { await window.jupyterapp.commands.execute('docmanager:save'); }")
+    for _ in range(20):
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError:
+            page.wait_for_timeout(250)
+    return json.loads(path.read_text(encoding="utf-8"))  # still not whole after 5 s: let the error show
+
+
 def run_all(page) -> None:
     """Run → Run All Cells, from the menu bar."""
     page.get_by_role("menuitem", name="Run", exact=True).click(timeout=10_000)
@@ -219,10 +235,7 @@ def test_run_all_reaches_the_end(lab, notebook):
         run_all(page)
         while True:  # the notebook as the browser holds it: saved from the page, read from disk
             page.wait_for_timeout(1000)
-            page.keyboard.press("Control+s")
-            page.wait_for_timeout(500)
-            cells = [c for c in json.loads((lab["root"] / rel).read_text(encoding="utf-8"))["cells"]
-                     if c["cell_type"] == "code"]
+            cells = [c for c in _save_and_read(page, lab["root"] / rel)["cells"] if c["cell_type"] == "code"]
             not_run = [i for i, c in enumerate(cells) if c.get("execution_count") is None]
             if not not_run and page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count():
                 break
@@ -372,12 +385,10 @@ def test_a_saved_explorer_reopens_without_an_error(lab):
         page.goto(f"{lab['base']}/lab/tree/{CHAPTER1}?token={lab['token']}&reset")
         page.get_by_text("Python 3 (coursekit) | Idle").wait_for(timeout=90_000)
         _run_all_and_wait(page)
-        page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
-        page.wait_for_timeout(1500)
+        saved = _save_and_read(page, lab["root"] / CHAPTER1)
     finally:
         page.close()
         _shutdown_kernels(lab)
-    saved = json.loads((lab["root"] / CHAPTER1).read_text(encoding="utf-8"))
     assert "application/vnd.jupyter.widget-state+json" in saved["metadata"].get("widgets", {}), (
         "the widget state was not saved with the notebook (jupyter/lab/settings/overrides.json: saveState)")
     page = lab["browser"].new_page(viewport={"width": 1366, "height": 768})
