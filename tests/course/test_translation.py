@@ -138,6 +138,27 @@ def test_the_checks_catch_a_broken_translation(tmp_path):
     assert "is untranslated" in problems
 
 
+def test_words_inside_maths_are_translated_and_the_maths_is_kept():
+    block = "$$\n\\text{churn rate } c = 1 - r, \\qquad \\text{CLV} = \\frac{m r}{1+d-r}\n$$"
+    assert [s.text for s in translation.markdown_segments(block) if s.unit] == [block], \
+        "a display formula with English words in \\text{} is a unit"
+    assert not any(s.unit for s in translation.markdown_segments("$$\n\\text{CLV} = m \\cdot \\mathrm{DEL}\n$$")), \
+        "a formula with only abbreviations in \\text{} has nothing to translate"
+    good = block.replace("churn rate", "客户流失率")
+    assert translation.placeholder_problems(block, good) == []
+    assert translation.placeholder_problems(block, good.replace("1 - r", "1 + r")) != [], "the maths itself changed"
+    assert translation.placeholder_problems(block, good.replace("\\qquad", "")) != [], "the maths itself changed"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.stem)
+def test_the_chinese_edition_has_no_english_words_in_its_maths(path, request):
+    expect_gap(request, path.stem, "translation")
+    chinese = nbformat.read(translation.edition_path(path, ROOT), as_version=4)
+    english = [(c.get("id"), words) for c in chinese.cells if c.cell_type == "markdown"
+               for m in re.findall(r"\$\$.+?\$\$|\$[^$\n]+?\$", c.source, re.S) for words in translation.math_words(m)]
+    assert not english, f"{path.stem}: English words left in the Chinese edition's formulas: {english[:10]}"
+
+
 def test_code_may_differ_only_in_strings_and_comments():
     assert translation.code_difference('plt.title("Churn")  # a title', 'plt.title("流失")  # 标题') == ""
     assert translation.code_difference('x = f"{a} of {b}"', 'x = f"{b} 中的 {a}"') == ""

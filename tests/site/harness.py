@@ -90,3 +90,37 @@ def offline_page(browser, **context_options):
     context.route("**/*", guard)
     page = context.new_page()
     return page, external
+
+
+_MARK_CJK = """selector => {
+    let n = 0;
+    for (const e of document.querySelectorAll(selector)) {
+        if (/[\\u3000-\\u9fff]/.test(e.textContent)) { e.setAttribute('data-cjk-probe', ''); n += 1; }
+    }
+    return n;
+}"""
+
+
+def fonts_drawing_chinese(page, selector: str) -> list[tuple[str, bool]]:
+    """The fonts Chromium drew the Chinese of the elements matching ``selector`` with, as (family, served).
+
+    ``served`` is True for a web font the page loaded and False for a font of the machine.  Read from the
+    DevTools protocol (``CSS.getPlatformFontsForNode``): what was drawn, not what the CSS asks for.  An element
+    that is not laid out (a slide far from the current one) draws nothing and adds nothing.
+    """
+    if page.evaluate(_MARK_CJK, selector) == 0:
+        return []
+    cdp = page.context.new_cdp_session(page)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]["nodeId"]
+        nodes = cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-cjk-probe]"})["nodeIds"]
+        fonts = set()
+        for node in nodes:
+            for font in cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]:
+                if not font["familyName"].startswith("MathJax"):  # the maths' own glyphs (a space, a digit)
+                    fonts.add((font["familyName"], font["isCustomFont"]))
+        return sorted(fonts)
+    finally:
+        cdp.detach()

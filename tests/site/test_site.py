@@ -20,7 +20,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from coursekit.course import notebooks, site, student_view, webfont
-from tests.site.harness import offline_browser, offline_page, serving
+from tests.site.harness import fonts_drawing_chinese, offline_browser, offline_page, serving
 from tests.site.published import current_build, page_text, teacher_only
 
 ROOT = notebooks.repo_root()
@@ -209,6 +209,18 @@ def test_a_page_loads_with_no_network(browse, path):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"site-{path.replace('/', '-').removesuffix('.html')}.png"))
     assert not external, f"{path} asked the network for: {external}"
+
+
+@pytest.mark.slow
+def test_chinese_words_in_a_formula_are_drawn_with_the_web_font(browse):
+    """MathJax draws a character its fonts lack in its own fallback family (serif by default): on a machine
+    without a Chinese font that is a row of boxes, so the site names the CJK web font there."""
+    page, external = _open(browse, f"zh-CN/{CHAPTER}.html")
+    fonts = fonts_drawing_chinese(page, "mjx-container mjx-mtext")
+    assert fonts, "no Chinese found in a formula of Chapter 1 (§1.1 writes the retention rate in words)"
+    assert all(served for _, served in fonts), f"Chinese in formulas drawn with the machine's fonts: {fonts}"
+    page.locator("mjx-container", has_text="客户保持率").first.screenshot(path=str(SHOTS / "site-formula-zh-CN.png"))
+    assert not external
 
 
 @pytest.mark.slow

@@ -21,7 +21,7 @@ import pytest
 
 from coursekit.course import notebooks, slides, vendor, webfont
 from coursekit.course.notebooks import repo_root
-from tests.site.harness import offline_browser, offline_page, serving
+from tests.site.harness import fonts_drawing_chinese, offline_browser, offline_page, serving
 from tests.site.published import current_build, page_text, teacher_only
 
 ROOT = repo_root()
@@ -257,8 +257,17 @@ def test_a_deck_works_offline(built, language, folder):
         assert page.evaluate("document.querySelectorAll('.MathJax_Error, .mjx-merror').length") == 0
         page.wait_for_timeout(800)  # the slide transition; the deck re-renders the slide's maths on arrival
         page.evaluate("() => new Promise(done => MathJax.Hub.Queue(done))")
-        assert page.evaluate("document.querySelectorAll("
-                             "'.reveal .slides section.present .MathJax_Preview:not(:empty)').length") == 0
+        # every formula of the slide typeset (MathJax puts its rendering, id '<script id>-Frame', before it), and no
+        # preview left beside it: nbconvert's own settings left the TeX preview above the formula on a busy machine
+        shown = page.evaluate("""() => {
+            const slide = document.querySelector('.reveal .slides section.present');
+            const scripts = Array.from(slide.querySelectorAll('script[type^="math/tex"]'));
+            return {formulas: scripts.length,
+                    untypeset: scripts.filter(s => !document.getElementById(s.id + '-Frame')).length,
+                    previews: Array.from(slide.querySelectorAll('.MathJax_Preview')).map(e => e.innerText.trim())
+                                  .filter(t => t).map(t => t.slice(0, 80))}; }""")
+        assert shown["formulas"] > 0 and shown["untypeset"] == 0, f"maths not typeset on the slide: {shown}"
+        assert not shown["previews"], f"a formula's preview (its TeX or a draft) left on the slide: {shown['previews']}"
         if language == "zh-CN":
             page.wait_for_function(
                 """family => document.fonts.ready.then(() => Array.from(document.fonts).some(
@@ -267,6 +276,18 @@ def test_a_deck_works_offline(built, language, folder):
             family = page.evaluate("getComputedStyle(document.querySelector('.reveal .slides section.present "
                                    ".jp-RenderedHTMLCommon') || document.querySelector('.reveal')).fontFamily")
             assert webfont.FONT_FAMILY in family
+            # Chinese words in a formula (§1.1's retention rate): MathJax's fallback family for characters its
+            # fonts lack is serif unless the deck names the web font, and serif is boxes on a machine without one
+            found = page.evaluate("""() => {
+                const m = Array.from(document.querySelectorAll('.reveal .slides section .mjx-chtml'))
+                               .find(e => e.textContent.includes('客户保持率'));
+                if (!m) return false;
+                Reveal.slide(...Object.values(Reveal.getIndices(m.closest('section'))).slice(0, 2));
+                return true; }""")
+            assert found, "the deck has no formula with Chinese words (§1.1's retention rate)"
+            page.wait_for_timeout(800)
+            fonts = fonts_drawing_chinese(page, ".reveal .slides section.present .mjx-chtml .mjx-char")
+            assert fonts and all(served for _, served in fonts), f"Chinese in formulas drawn with: {fonts}"
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"slides-deck-{language}.png"))
         page.context.close()

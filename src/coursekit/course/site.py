@@ -228,6 +228,9 @@ def stage_edition(edition: str, folder, root: Path | None = None) -> list[str]:
             "extra_extensions": ["sphinx-mathjax-offline", "coursekit.course.site"],
             "config": {"language": spec["sphinx"], "html_static_path": ["_static"],
                        "html_css_files": ["coursekit.css"], "html_show_sourcelink": False,
+                       # a character MathJax's fonts lack (the Chinese in a formula's \text{…}) is drawn in
+                       # this family: the CJK web font, not the reader's serif (boxes where it has no Chinese)
+                       "mathjax3_config": {"chtml": {"unknownFamily": f'"{webfont.FONT_FAMILY}", serif'}},
                        # a notebook's title is its H1 and its sections H3 (the course's layout): not a fault
                        "suppress_warnings": ["myst.header"]},
         },

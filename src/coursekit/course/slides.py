@@ -73,6 +73,24 @@ PRELOAD<link rel="stylesheet" href="VENDOR/fonts/CSS_FILE">
 .reveal .jp-RenderedHTMLCommon td .mjx-full-width { width: auto !important; }
 </style>
 {% endblock html_head_css %}
+{% block html_head_js_mathjax %}
+<script src="{{ resources.mathjax_url }}"></script>
+<script type="text/x-mathjax-config">
+// nbconvert's settings, less two things that go wrong on a slow machine: its own Typeset call, queued while
+// MathJax starts, races the one MathJax makes at start-up and can leave a formula's TeX source shown above
+// the typeset formula; and previews (the TeX, then a quick draft) are not drawn at all
+MathJax.Hub.Config({
+  TeX: { equationNumbers: { autoNumber: "AMS", useLabelIds: true } },
+  tex2jax: { inlineMath: [ ["$", "$"], ["\\\\(", "\\\\)"] ], displayMath: [ ["$$", "$$"], ["\\\\[", "\\\\]"] ],
+             processEscapes: true, processEnvironments: true, preview: "none" },
+  "fast-preview": { disabled: true },
+  displayAlign: "center",
+  messageStyle: "none",
+  // a character MathJax's fonts lack (Chinese words in a formula) in the CJK web font, not in serif
+  CommonHTML: { linebreaks: { automatic: true }, undefinedFamily: 'UNDEFINED' }
+});
+</script>
+{% endblock html_head_js_mathjax %}
 {% block footer_js %}
 {{ super() }}
 <script>
@@ -107,7 +125,8 @@ def _exporter(language: str) -> SlidesExporter:
     preload = (f'<link rel="preload" href="VENDOR/fonts/{webfont.FONT_FILE}" as="font" type="font/woff2" crossorigin>\n'
                if language == "zh-CN" else "")
     template = (_TEMPLATE.replace("PRELOAD", preload).replace("VENDOR", _VENDOR).replace("CSS_FILE", webfont.CSS_FILE)
-                .replace("FONTS", fonts).replace("CODE", f'"{webfont.FONT_FAMILY}", {_CODE_FONTS}, monospace'))
+                .replace("FONTS", fonts).replace("UNDEFINED", f'"{webfont.FONT_FAMILY}", serif')
+                .replace("CODE", f'"{webfont.FONT_FAMILY}", {_CODE_FONTS}, monospace'))
     return SlidesExporter(
         extra_loaders=[jinja2.DictLoader({_TEMPLATE_NAME: template})],
         template_file=_TEMPLATE_NAME,

@@ -6,7 +6,9 @@ which Poedit or Weblate can edit:
 
 * a markdown cell is cut into blocks -- a paragraph, a heading, a list item, a table cell -- without
   their markup (``## ``, ``* ``, ``|``); maths (``$…$``), code spans, links and ``{…}`` fields stay in
-  the unit and must come back unchanged in the translation (:func:`placeholder_problems`);
+  the unit and must come back unchanged in the translation (:func:`placeholder_problems`), except the words
+  of a formula's ``\text{…}``, which are translated (:func:`math_words`: a block that is only a formula is
+  a unit when its ``\text{…}`` holds English words);
 * a code cell gives its comments and the string literals meant for people: a literal is a unit when it
   holds a letter and a space, or a character outside ASCII, or starts with a capital letter followed by a
   lower-case one; names such as ``"frequency"`` or ``"IV"``, date formats (``"%b %Y"``), queries
@@ -61,6 +63,7 @@ __all__ = [
     "update_catalogue",
     "catalogue_problems",
     "placeholder_problems",
+    "math_words",
     "translated_notebook",
     "DOCUMENT_FOLDERS",
     "document_paths",
@@ -90,6 +93,11 @@ EDITIONS = {"chapters": "chapters-zh", "cases": "cases-zh"}
 
 _LETTER = re.compile(r"[A-Za-z\u4e00-\u9fff]")
 _MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$", re.S)
+#: Words inside maths: ``\text{…}``'s argument (no nested braces), translated with the sentence around it.
+_MATH_TEXT = re.compile(r"\\text\{([^{}]*)\}")
+#: An English word (two letters or more, one of them lower case): what makes a ``\text{…}`` need translating
+#: (``\text{CLV}`` or ``\text{ROI}`` is an abbreviation the Chinese edition keeps).
+_ENGLISH_WORD = re.compile(r"[A-Za-z]*[a-z][A-Za-z]*")
 _CODE_SPAN = re.compile(r"`[^`]+`")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 _FIELD = re.compile(r"\{[^{}\n]*\}")
@@ -120,9 +128,10 @@ _ITEM = re.compile(r"^(\s*(?:[*+-]|\d+[.)])\s+)(.*)$")
 def _inline(text: str) -> list[Segment]:
     """A block's text as one unit, with its surrounding whitespace kept out of it.
 
-    A block that is only maths, code spans and links (nothing left to translate) is kept as it is."""
+    A block that is only maths, code spans and links (nothing left to translate) is kept as it is, unless
+    its maths holds English words in ``\text{…}``."""
     stripped = text.strip()
-    bare = _LINK.sub("", _CODE_SPAN.sub("", _MATH.sub("", stripped)))
+    bare = _LINK.sub("", _CODE_SPAN.sub("", _MATH.sub(lambda m: " ".join(math_words(m.group())), stripped)))
     if not stripped or not _is_text(bare):
         return [Segment(text, False)]
     start = text.index(stripped)
@@ -133,6 +142,21 @@ def _inline(text: str) -> list[Segment]:
     if start + len(stripped) < len(text):
         out.append(Segment(text[start + len(stripped):], False))
     return out
+
+
+def math_words(math: str) -> list[str]:
+    r"""The ``\text{…}`` arguments in ``math`` that hold an English word (they are translated with their unit).
+
+    Examples
+    --------
+    >>> math_words(r"$$\text{churn rate} = 1 - r, \quad \text{CLV} = \frac{m}{1 - r}$$")
+    ['churn rate']
+    >>> math_words(r"$\text{流失率} = 1 - r$")
+    []
+    """
+    if not isinstance(math, str):
+        raise TypeError(f"math must be a str, got {type(math).__name__}")
+    return [t for t in _MATH_TEXT.findall(math) if any(len(w) > 1 for w in _ENGLISH_WORD.findall(t))]
 
 
 def _table_row(line: str) -> list[Segment]:
@@ -348,16 +372,20 @@ def _is_dollar_amount(span: str) -> bool:
 
 def _placeholders(text: str, code: bool = False) -> Counter:
     found = Counter()
-    found.update(m for m in _MATH.findall(text) if not (code and _is_dollar_amount(m)))
-    for pattern in (_CODE_SPAN, _FIELD):
-        found.update(pattern.findall(text))
+    # maths must come back as it was, but for the words in its \text{…}, which are translated
+    maths = [m for m in _MATH.findall(text) if not (code and _is_dollar_amount(m))]
+    found.update(_MATH_TEXT.sub(r"\\text{…}", m) for m in maths)
+    found.update(_CODE_SPAN.findall(text))
+    for m in maths:  # a {…} field inside maths is maths
+        text = text.replace(m, " ", 1)
+    found.update(_FIELD.findall(text))
     found.update("link:" + url for url in _LINK.findall(text))
     found.update(tag.split()[0].rstrip(">") for tag in _HTML.findall(text))
     return found
 
 
 def placeholder_problems(msgid: str, msgstr: str, *, code: bool = False) -> list[str]:
-    """What a translation lost or added of its source's maths, code spans, links, ``{…}`` fields and tags.
+    r"""What a translation lost or added of its source's maths, code spans, links, ``{…}`` fields and tags.
 
     With ``code=True`` (a string or comment of a code cell) a ``$…$`` holding a space and no backslash is
     read as dollar amounts rather than maths.
@@ -370,6 +398,13 @@ def placeholder_problems(msgid: str, msgstr: str, *, code: bool = False) -> list
     ['lost `clv.clv`']
     >>> placeholder_problems("$300,000 to $1,000,000", "30万到100万美元", code=True)
     []
+
+    Maths comes back as it was, except the words in its ``\text{…}``:
+
+    >>> placeholder_problems(r"$$\text{churn rate} = 1 - r$$", r"$$\text{流失率} = 1 - r$$")
+    []
+    >>> placeholder_problems(r"$$\text{churn rate} = 1 - r$$", r"$$\text{流失率} = r$$")
+    ['lost $$\\text{…} = 1 - r$$', 'added $$\\text{…} = r$$']
     """
     if not isinstance(code, bool):
         raise TypeError(f"code must be True or False, got {code!r}")
