@@ -219,6 +219,7 @@ def test_chinese_words_in_a_formula_are_drawn_with_the_web_font(browse):
     fonts = fonts_drawing_chinese(page, "mjx-container mjx-mtext")
     assert fonts, "no Chinese found in a formula of Chapter 1 (§1.1 writes the retention rate in words)"
     assert all(served for _, served in fonts), f"Chinese in formulas drawn with the machine's fonts: {fonts}"
+    SHOTS.mkdir(parents=True, exist_ok=True)
     page.locator("mjx-container", has_text="客户保持率").first.screenshot(path=str(SHOTS / "site-formula-zh-CN.png"))
     assert not external
 
