@@ -144,19 +144,21 @@ def _inline(text: str) -> list[Segment]:
     return out
 
 
-def math_words(math: str) -> list[str]:
-    r"""The ``\text{…}`` arguments in ``math`` that hold an English word (they are translated with their unit).
+def math_words(text: str) -> list[str]:
+    r"""The ``\text{…}`` arguments of the maths in ``text`` that hold an English word (they are translated
+    with their unit).
 
     Examples
     --------
     >>> math_words(r"$$\text{churn rate} = 1 - r, \quad \text{CLV} = \frac{m}{1 - r}$$")
     ['churn rate']
-    >>> math_words(r"$\text{流失率} = 1 - r$")
+    >>> math_words(r"so $\text{流失率} = 1 - r$ and \text{not maths}")
     []
     """
-    if not isinstance(math, str):
-        raise TypeError(f"math must be a str, got {type(math).__name__}")
-    return [t for t in _MATH_TEXT.findall(math) if any(len(w) > 1 for w in _ENGLISH_WORD.findall(t))]
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    return [t for math in _MATH.findall(text) for t in _MATH_TEXT.findall(math)
+            if any(len(w) > 1 for w in _ENGLISH_WORD.findall(t))]
 
 
 def _table_row(line: str) -> list[Segment]:
